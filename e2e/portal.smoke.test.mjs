@@ -1,0 +1,178 @@
+// Browser smoke test of the portal as `scripts/dev.sh start` runs it:
+// starts `yarn start` (app on :3000, backend on :7007) on a throw-away SQLite
+// directory, then drives Debian's chromium through playwright-core.
+// Set GANTRY_E2E_REUSE=1 to test an already running portal instead.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const APP = 'http://localhost:3000';
+const BACKEND = 'http://localhost:7007';
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SHOTS = path.join(ROOT, '.data', 'e2e');
+const STARTUP_TIMEOUT_MS = 300_000;
+
+let portal;
+let portalLog = '';
+let dataDir;
+let browser;
+
+function portOpen(port) {
+  return new Promise(resolve => {
+    const socket = createConnection({ port, host: 'localhost' });
+    socket.once('connect', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitForOk(url, deadline) {
+  for (;;) {
+    if (portal && portal.exitCode !== null) {
+      throw new Error(`the portal exited early:\n${portalLog.slice(-4000)}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) return res;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${url} did not answer in time:\n${portalLog.slice(-4000)}`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+before(async () => {
+  if (!process.env.GANTRY_E2E_REUSE) {
+    for (const port of [3000, 7007]) {
+      if (await portOpen(port)) {
+        throw new Error(
+          `port ${port} is in use: stop the running portal or set GANTRY_E2E_REUSE=1 to test it`,
+        );
+      }
+    }
+    dataDir = mkdtempSync(path.join(tmpdir(), 'gantry-e2e-'));
+    portal = spawn('yarn', ['start'], {
+      cwd: ROOT,
+      detached: true, // own process group, so teardown stops app and backend
+      env: {
+        ...process.env,
+        BROWSER: 'none',
+        APP_CONFIG_backend_database_connection_directory: dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = chunk => {
+      portalLog = (portalLog + chunk.toString()).slice(-20_000);
+    };
+    portal.stdout.on('data', collect);
+    portal.stderr.on('data', collect);
+  }
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  await waitForOk(`${BACKEND}/api/gantry/health`, deadline);
+  await waitForOk(APP, deadline);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  if (portal && portal.exitCode === null) {
+    process.kill(-portal.pid, 'SIGTERM');
+    await new Promise(r => portal.once('exit', r));
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Signs in as guest, runs `fn`, keeps a screenshot of the page when it fails. */
+async function asGuest(name, fn) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(APP);
+    await page.getByRole('button', { name: 'Enter' }).click();
+    // signed in once the sidebar shows
+    await page.getByRole('link', { name: 'Catalog' }).waitFor();
+    await fn(page);
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  } catch (error) {
+    await page.screenshot({ path: path.join(SHOTS, `${name}-failed.png`) });
+    throw error;
+  } finally {
+    await page.close();
+  }
+}
+
+describe('portal', () => {
+  it('answers GET /api/gantry/health with the database client', async () => {
+    const res = await fetch(`${BACKEND}/api/gantry/health`);
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.equal(body.database.client, 'better-sqlite3');
+    assert.deepEqual(body.database.migrations.pending, []);
+  });
+
+  it('signs in as guest and shows the Gantry page', async () => {
+    await asGuest('gantry-page', async page => {
+      await page.getByRole('link', { name: 'Gantry' }).click();
+      await page
+        .getByRole('heading', { name: 'Gantry', exact: true })
+        .waitFor();
+      await page.getByText('Backend status').waitFor();
+      await page.getByText('better-sqlite3', { exact: true }).waitFor();
+      assert.equal(new URL(page.url()).pathname, '/gantry');
+    });
+  });
+
+  it('shows the demo organisation in the catalog', async () => {
+    await asGuest('catalog-groups', async page => {
+      // The catalog ingests catalog-info.yaml shortly after start: reload until it has.
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        await page.goto(
+          `${APP}/catalog?filters%5Bkind%5D=group&filters%5Buser%5D=all`,
+        );
+        try {
+          await page
+            .getByText('checkout-team')
+            .first()
+            .waitFor({ timeout: 5000 });
+          break;
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+        }
+      }
+      for (const name of [
+        'ACME Corp',
+        'Globex',
+        'platform-team',
+        'database-team',
+        'storage-team',
+      ]) {
+        await page.getByText(name, { exact: true }).first().waitFor();
+      }
+      await page.goto(`${APP}/catalog/default/user/ada`);
+      await page.getByText('Ada Admin').first().waitFor();
+      await page.getByText('platform-admins').first().waitFor();
+    });
+  });
+});

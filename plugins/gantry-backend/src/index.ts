@@ -1,0 +1,6 @@
+/**
+ * The Gantry backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { gantryPlugin as default } from './plugin';

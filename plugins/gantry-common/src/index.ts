@@ -1,0 +1,7 @@
+/**
+ * Isomorphic Gantry code shared by the backend, the CLI and the frontend.
+ *
+ * @packageDocumentation
+ */
+export * from './permissions';
+export * from './api';

@@ -1,0 +1,1 @@
+export { GantryPage } from './GantryPage';

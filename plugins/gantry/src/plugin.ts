@@ -1,0 +1,30 @@
+import {
+  createApiFactory,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { gantryApiRef, GantryClient } from './api';
+import { rootRouteRef } from './routes';
+
+export const gantryPlugin = createPlugin({
+  id: 'gantry',
+  apis: [
+    createApiFactory({
+      api: gantryApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new GantryClient(deps),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/** The Gantry home page, mounted at `/gantry` by the app. */
+export const GantryPage = gantryPlugin.provide(
+  createRoutableExtension({
+    name: 'GantryPage',
+    component: () => import('./components/GantryPage').then(m => m.GantryPage),
+    mountPoint: rootRouteRef,
+  }),
+);

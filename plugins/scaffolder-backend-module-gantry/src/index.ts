@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions for Gantry golden paths.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleGantry as default } from './module';
+export { createGantryStatusAction } from './actions/status';
