@@ -3,13 +3,8 @@
  *
  * @packageDocumentation
  */
-import { createProgram } from './program';
+import { main } from './program';
 
-createProgram()
-  .parseAsync(process.argv)
-  .catch((error: unknown) => {
-    process.stderr.write(
-      `gantry: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exit(2);
-  });
+main(process.argv).then(code => {
+  process.exitCode = code;
+});

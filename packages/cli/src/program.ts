@@ -1,11 +1,14 @@
-import { Command } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { SECURITY_PROFILES } from '@internal/plugin-gantry-common';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { version } from '../package.json';
+import { runPlan } from './commands/plan';
+import { runValidate } from './commands/validate';
+import { UsageError } from './files';
 
-/**
- * Builds the command tree. Subcommands (validate, plan, run, list, approve)
- * are added by the issues that implement them.
- */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Exit codes: 0 valid, 1 invalid, 2 usage error. */
 export function createProgram(): Command {
   const program = new Command('gantry')
     .description(
@@ -16,11 +19,100 @@ export function createProgram(): Command {
     .addHelpText(
       'after',
       `
-Examples:
-  $ gantry --help
-  $ gantry --version
+Exit codes: 0 valid, 1 invalid, 2 usage error.
 
-Docs: docs/ in the Gantry repository.`,
+Examples:
+  $ gantry validate providers/
+  $ gantry plan providers/database-team/workflows/create-postgres.yaml --spec score.yaml
+
+Docs: docs/product-teams.md in the Gantry repository.`,
     );
+
+  program
+    .command('validate')
+    .description(
+      'Check workflow files, provider directories (provider.yaml + workflows/) or trees of them.',
+    )
+    .argument(
+      '<paths...>',
+      'workflow files, provider directories or folders holding them',
+    )
+    .option('--json', 'print one JSON document with all errors')
+    .option('-q, --quiet', 'do not print warnings')
+    .addHelpText(
+      'after',
+      `
+Errors print as file:line:col: message. Exit 0 when all are valid, 1 when any is invalid.
+
+Examples:
+  $ gantry validate providers/
+  $ gantry validate providers/database-team
+  $ gantry validate providers/database-team/workflows/create-postgres.yaml`,
+    )
+    .action((paths: string[], options) => {
+      process.exitCode = runValidate(paths, options);
+    });
+
+  program
+    .command('plan')
+    .description(
+      'Show what a workflow would run, in order, with interpolated config. Runs nothing.',
+    )
+    .argument('<file>', 'workflow file')
+    .option(
+      '--spec <score.yaml>',
+      'fill application.* and resources.* from a Score spec',
+    )
+    .option('--input <name=value>', 'an input value (repeatable)', collect, [])
+    .option(
+      '--var <NAME=value>',
+      'a workflow variable, ${workflow.NAME} and ${NAME} (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--profile <profile>', 'security profile to plan under')
+        .choices([...SECURITY_PROFILES])
+        .default('standard'),
+    )
+    .option('--json', 'print the plan as one JSON document on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ gantry plan providers/database-team/workflows/create-postgres.yaml --spec score.yaml
+  $ gantry plan deploy.yaml --var ENVIRONMENT=production --input replicas=3 --json
+  $ gantry plan deploy.yaml --profile restricted`,
+    )
+    .action((file: string, options) => {
+      process.exitCode = runPlan(file, options);
+    });
+
   return program;
+}
+
+/** Runs the CLI and turns every failure into a message and an exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  program.exitOverride();
+  program.commands.forEach(c => c.exitOverride());
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; usage mistakes (already printed) exit 2
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`gantry: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(
+      `gantry: internal error: ${
+        error instanceof Error ? error.message : String(error)
+      }\n`,
+    );
+    return 2;
+  }
 }

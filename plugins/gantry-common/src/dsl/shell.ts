@@ -39,13 +39,17 @@ export function quoteForShell(
     case 'heredoc-literal': {
       if (
         heredocDelimiter !== undefined &&
-        value.split('\n').some(line => line.replace(/^\t+/, '') === heredocDelimiter)
+        value
+          .split('\n')
+          .some(line => line.replace(/^\t+/, '') === heredocDelimiter)
       ) {
         throw new ShellInterpolationError(
           `the value contains a line '${heredocDelimiter}' that would end the here-document`,
         );
       }
-      return context === 'heredoc' ? value.replace(/[\\$`]/g, c => `\\${c}`) : value;
+      return context === 'heredoc'
+        ? value.replace(/[\\$`]/g, c => `\\${c}`)
+        : value;
     }
     default:
       return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -77,7 +81,8 @@ export class ShellContextTracker {
   private heredocLine = '';
 
   get context(): ShellContext {
-    if (this.heredoc) return this.heredoc.literal ? 'heredoc-literal' : 'heredoc';
+    if (this.heredoc)
+      return this.heredoc.literal ? 'heredoc-literal' : 'heredoc';
     const top = this.top;
     return top === 'single' || top === 'double' ? top : 'unquoted';
   }
@@ -115,7 +120,8 @@ export class ShellContextTracker {
           ? this.heredocLine.replace(/^\t+/, '')
           : this.heredocLine;
         this.heredocLine = '';
-        if (line === this.heredoc.delimiter) this.heredoc = this.pendingHeredocs.shift();
+        if (line === this.heredoc.delimiter)
+          this.heredoc = this.pendingHeredocs.shift();
       } else {
         this.heredocLine += ch;
       }
@@ -167,13 +173,17 @@ export class ShellContextTracker {
   }
 
   private readHeredocOperator(text: string, i: number): number {
-    const match = /^<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z0-9_.-]+))/.exec(
-      text.slice(i),
-    );
+    const match =
+      /^<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z0-9_.-]+))/.exec(
+        text.slice(i),
+      );
     if (!match) return i + 1;
     this.pendingHeredocs.push({
       delimiter: match[2] ?? match[3] ?? match[4],
-      literal: match[2] !== undefined || match[3] !== undefined || match[0].includes('\\'),
+      literal:
+        match[2] !== undefined ||
+        match[3] !== undefined ||
+        match[0].includes('\\'),
       stripTabs: match[1] === '-',
     });
     this.previous = 'x';

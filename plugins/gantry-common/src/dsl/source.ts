@@ -17,7 +17,10 @@ export class WorkflowSource {
     private readonly lines: LineCounter,
   ) {}
 
-  static parse(text: string, file?: string): {
+  static parse(
+    text: string,
+    file?: string,
+  ): {
     source: WorkflowSource;
     errors: DslError[];
   } {
@@ -67,7 +70,9 @@ export class WorkflowSource {
         );
         if (!pair) break;
         best =
-          options.key && segment === path[path.length - 1] ? pair.key : pair.value ?? pair.key;
+          options.key && segment === path[path.length - 1]
+            ? pair.key
+            : pair.value ?? pair.key;
         node = pair.value;
       } else if (isSeq(node) && typeof segment === 'number') {
         node = node.items[segment];
