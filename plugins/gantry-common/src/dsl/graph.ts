@@ -75,12 +75,14 @@ function findCycles(
   const position = new Map(steps.map((s, i) => [s.id, i]));
   const seen = new Set<string>();
   return cycles
-    .map(cycle => {
+    .map(trail => {
+      // the trail follows "needs" edges; reversed it is the order steps run
+      const cycle = [...trail].reverse();
       const start = cycle.reduce((a, b) =>
         position.get(a)! <= position.get(b)! ? a : b,
       );
       const i = cycle.indexOf(start);
-      return [...cycle.slice(i), ...cycle.slice(0, i)].reverse();
+      return [...cycle.slice(i), ...cycle.slice(0, i)];
     })
     .filter(cycle => {
       const key = [...cycle].sort().join('\u0000');

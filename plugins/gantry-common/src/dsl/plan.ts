@@ -15,6 +15,7 @@ import {
   ValidationResult,
 } from './validate';
 import { RefPart } from './template';
+import { ShellInterpolationError } from './shell';
 
 export interface PlannedStep {
   id: string;
@@ -96,9 +97,23 @@ export function planWorkflow(
           return { keep: true };
       }
     };
-    const config = interpolateValue(step.config, render, path =>
-      isShellCommandPath(step, ['config', ...path]),
-    ) as Record<string, unknown>;
+    let config: Record<string, unknown>;
+    try {
+      config = interpolateValue(step.config, render, path =>
+        isShellCommandPath(step, ['config', ...path]),
+      ) as Record<string, unknown>;
+    } catch (error) {
+      if (!(error instanceof ShellInterpolationError)) throw error;
+      errors.push(
+        validation.source.error(
+          'unsafe-value',
+          `step '${step.id}': ${error.message}`,
+          [...step.sourcePath, 'config'],
+          { step: step.id },
+        ),
+      );
+      config = step.config;
+    }
     const decision = decide(step, when, unless, validation, errors);
     for (const [reference, reason] of deferredHere) {
       plan.deferred.push({ step: step.id, reference, reason });

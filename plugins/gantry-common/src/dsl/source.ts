@@ -87,7 +87,7 @@ export class WorkflowSource {
     return { line: pos.line, column: pos.col };
   }
 
-  /** A DslError located at `path`. */
+  /** A DslError located at the value at `path`. */
   error(
     code: string,
     message: string,
@@ -95,5 +95,21 @@ export class WorkflowSource {
     extra: Partial<DslError> = {},
   ): DslError {
     return { code, message, file: this.file, ...this.locate(at), ...extra };
+  }
+
+  /** A DslError located at the key of the last segment of `path`. */
+  errorAtKey(
+    code: string,
+    message: string,
+    at: readonly (string | number)[],
+    extra: Partial<DslError> = {},
+  ): DslError {
+    return {
+      code,
+      message,
+      file: this.file,
+      ...this.locate(at, { key: true }),
+      ...extra,
+    };
   }
 }

@@ -301,7 +301,7 @@ export function validateWorkflow(
     context.inputs = values;
     for (const problem of problems) {
       errors.push(
-        source.error(
+        source.errorAtKey(
           'invalid-input',
           problem.message,
           [...inputsPath, problem.input],
@@ -434,7 +434,7 @@ function issueToError(
       (path.length > 0 && typeof path[path.length - 1] === 'number');
     const candidates = inStep ? STEP_KEYS : [];
     return {
-      ...source.error(
+      ...source.errorAtKey(
         'unknown-field',
         `${where}: unknown field '${key}'${didYouMean(key, candidates)}`,
         [...path, key],
@@ -443,10 +443,11 @@ function issueToError(
     };
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
+    const owner = describePath(path.slice(0, -1), doc);
     return {
       ...source.error(
         'missing-field',
-        `${where}: missing required field '${String(path[path.length - 1])}'`,
+        `${owner}: missing required field '${String(path[path.length - 1])}'`,
         path.slice(0, -1),
       ),
       step: stepId,
