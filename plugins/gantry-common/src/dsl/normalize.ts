@@ -69,6 +69,10 @@ function normalizeStep(
   stepsPath: (string | number)[],
 ): WorkflowStep {
   const config: Record<string, unknown> = { ...(raw.config ?? {}) };
+  // An assert step's `condition` is what it asserts, not when it runs.
+  const asserts = raw.type === 'assert' && raw.condition !== undefined;
+  if (asserts && config.condition === undefined)
+    config.condition = raw.condition;
   if (raw.command !== undefined && config.command === undefined)
     config.command = raw.command;
   if (raw.message !== undefined && config.message === undefined)
@@ -91,7 +95,9 @@ function normalizeStep(
     ),
     namespace: raw.namespace,
     resource: raw.resource,
-    when: conditionText(raw.when ?? raw.if ?? raw.condition),
+    when: conditionText(
+      raw.when ?? raw.if ?? (asserts ? undefined : raw.condition),
+    ),
     unless: conditionText(raw.unless),
     dependsOn,
     timeoutSeconds: parseDurationSeconds(timeout),
@@ -133,11 +139,14 @@ export function normalizeFullWorkflow(raw: RawFullWorkflow): Workflow {
   };
 }
 
-export function normalizeSimpleWorkflow(raw: RawSimpleWorkflow): Workflow {
+export function normalizeSimpleWorkflow(
+  raw: RawSimpleWorkflow,
+  fallbackName = 'workflow',
+): Workflow {
   const form: WorkflowForm =
     raw.inputs || raw.steps.some(s => s.id !== undefined) ? 'secure' : 'simple';
   return {
-    name: raw.name,
+    name: raw.name ?? fallbackName,
     form,
     description: raw.description,
     version: asString(raw.version),

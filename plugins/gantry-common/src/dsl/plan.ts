@@ -77,7 +77,7 @@ export function planWorkflow(
 
   const byId = new Map(validation.steps.map(a => [a.step.id, a]));
   for (const id of graph.order) {
-    const { step, when, unless } = byId.get(id)!;
+    const { step, when, unless, assertion } = byId.get(id)!;
     const deferredHere = new Map<string, string>();
     const render = (ref: RefPart): RefRendering => {
       const resolution = resolver.resolve(ref.path, step);
@@ -115,6 +115,9 @@ export function planWorkflow(
       config = step.config;
     }
     const decision = decide(step, when, unless, validation, errors);
+    if (assertion && decision.run) {
+      decision.reason = checkAssertion(step, assertion, validation, errors);
+    }
     for (const [reference, reason] of deferredHere) {
       plan.deferred.push({ step: step.id, reference, reason });
     }
@@ -194,6 +197,35 @@ function decide(
   return unless
     ? { run: true, reason: `unless: ${unless.source} is false` }
     : { run: true };
+}
+
+/** Evaluates an assert step's condition where its values are known. */
+function checkAssertion(
+  step: WorkflowStep,
+  assertion: PreparedCondition,
+  validation: ValidationResult,
+  errors: DslError[],
+): string {
+  const outcome = evaluateForPlan(assertion, step, validation);
+  if ('undecided' in outcome) {
+    return `asserts ${assertion.source}; checked at run time (depends on ${outcome.undecided})`;
+  }
+  if ('error' in outcome)
+    return `asserts ${assertion.source}; cannot check it yet: ${outcome.error}`;
+  if (outcome.value) return `asserts ${assertion.source}: holds`;
+  const message =
+    typeof step.config.message === 'string'
+      ? step.config.message
+      : 'assertion failed';
+  errors.push(
+    validation.source.error(
+      'assertion-failed',
+      `step '${step.id}': ${message} (${assertion.source} is false)`,
+      [...step.sourcePath, 'condition'],
+      { step: step.id },
+    ),
+  );
+  return `asserts ${assertion.source}: FAILS — ${message}`;
 }
 
 type PlanOutcome =

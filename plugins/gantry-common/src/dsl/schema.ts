@@ -120,7 +120,11 @@ const variables = stringMap.describe(
 /** `name` + `steps`, optionally typed `inputs` (the secure form). */
 export const simpleWorkflowSchema = z
   .strictObject({
-    name: z.string().min(1),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Workflow name; defaults to the file name'),
     description: z.string().optional(),
     version: z.union([z.string(), z.number()]).optional(),
     owner: z.string().optional(),

@@ -30,6 +30,8 @@ export interface StepAnalysis {
   step: WorkflowStep;
   when?: PreparedCondition;
   unless?: PreparedCondition;
+  /** What an `assert` step asserts (its `condition`). */
+  assertion?: PreparedCondition;
 }
 
 export interface ValidationResult {
@@ -92,7 +94,7 @@ export function validateWorkflow(
   if (errors.length > 0) return result;
 
   const raw = source.toJS();
-  const workflow = checkShape(raw, source, errors);
+  const workflow = checkShape(raw, source, errors, fileStem(file));
   if (!workflow) return result;
   result.workflow = workflow;
   context.variables = { ...workflow.variables, ...context.variables };
@@ -277,6 +279,8 @@ export function validateWorkflow(
           }
         }
         if (key === 'unless') analysis.unless = prepared;
+        else if (key === 'condition' && step.type === 'assert')
+          analysis.assertion = prepared;
         else analysis.when = prepared;
       } catch (error) {
         if (!(error instanceof ConditionError)) throw error;
@@ -340,10 +344,18 @@ function stepRaw(
 }
 
 /** Checks the document's shape and normalises it; records errors. */
+function fileStem(file?: string): string | undefined {
+  return file
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/\.ya?ml$/i, '');
+}
+
 function checkShape(
   raw: unknown,
   source: WorkflowSource,
   errors: DslError[],
+  fallbackName: string | undefined,
 ): Workflow | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     errors.push(
@@ -396,6 +408,7 @@ function checkShape(
     ? normalizeFullWorkflow(parsed.data as z.infer<typeof fullWorkflowSchema>)
     : normalizeSimpleWorkflow(
         parsed.data as z.infer<typeof simpleWorkflowSchema>,
+        fallbackName,
       );
 }
 
