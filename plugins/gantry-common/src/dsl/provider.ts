@@ -48,7 +48,7 @@ export function parseProviderManifest(
       const path = issue.path as (string | number)[];
       if (issue.code === 'unrecognized_keys') {
         const key = issue.keys[0];
-        return source.error(
+        return source.errorAtKey(
           'unknown-field',
           `provider.yaml: unknown field '${key}'${didYouMean(
             key,
