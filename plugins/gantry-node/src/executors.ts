@@ -1,25 +1,59 @@
-/**
- * A step executor runs one step type (`shell`, `http`, `terraform`, ...).
- * The engine issue fills in the context; for now it carries what every
- * executor needs: its config, an abort signal and a log sink.
- */
-export interface GantryStepContext {
+import type { z } from 'zod';
+
+/** What an executor gets for one attempt of one step. */
+export interface GantryStepContext<TConfig = Record<string, unknown>> {
+  runId: string;
   stepId: string;
-  config: Record<string, unknown>;
+  attempt: number;
+  tenant: string;
+  /** Interpolated config, already checked against the executor's schema. */
+  config: TConfig;
+  /** Step environment (`env:`), interpolated. */
+  env: Record<string, string>;
+  /** Directory of the run, shared by its steps. */
+  workspace: string;
   /** Plan (dry-run) mode: describe what would happen, change nothing. */
   dryRun: boolean;
+  /** Aborted on timeout or cancel. */
   signal: AbortSignal;
-  log(line: string): void;
+  /** Streams one log line (secrets are redacted before it is stored). */
+  log(line: string, stream?: 'stdout' | 'stderr'): void;
+  /** Evaluates a CEL condition with the run's references (for `assert`). */
+  evaluate?(expression: string): boolean;
+  /** Starts a sub-workflow and waits for it (for `type: workflow`). */
+  runSubWorkflow?(request: {
+    provider?: string;
+    workflow: string;
+    variables: Record<string, string>;
+  }): Promise<{ status: string; outputs: Record<string, unknown> }>;
 }
 
 export interface GantryStepResult {
   outputs: Record<string, unknown>;
+  exitCode?: number;
+  /** Pause the run until an approval is decided (approval steps). */
+  waitForApproval?: { message: string; approvers: string[] };
 }
 
-export interface GantryStepExecutor {
+/** Thrown by an executor for a failure that carries an exit code and outputs. */
+export class StepFailedError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode?: number,
+    readonly outputs: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'StepFailedError';
+  }
+}
+
+export interface GantryStepExecutor<TConfig = any> {
   /** The step `type` this executor handles, e.g. `shell`. */
   type: string;
-  execute(context: GantryStepContext): Promise<GantryStepResult>;
+  description?: string;
+  /** Zod schema of the step's `config`; errors name the field. */
+  configSchema?: z.ZodType<TConfig>;
+  execute(context: GantryStepContext<TConfig>): Promise<GantryStepResult>;
 }
 
 /** Holds the executors registered through the extension point, one per type. */
@@ -50,6 +84,10 @@ export class StepExecutorRegistry {
       );
     }
     return executor;
+  }
+
+  has(type: string): boolean {
+    return this.executors.has(type);
   }
 
   knownTypes(): string[] {

@@ -1,0 +1,198 @@
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import {
+  GantryStepExecutor,
+  StepFailedError,
+} from '@internal/plugin-gantry-node';
+
+/** `assert`: fails the step with `message` when `condition` is false. */
+export const assertExecutor: GantryStepExecutor<{
+  condition: string;
+  message?: string;
+}> = {
+  type: 'assert',
+  description:
+    'Checks a CEL condition; fails with the message when it is false',
+  configSchema: z.strictObject({
+    condition: z.string().min(1),
+    message: z.string().optional(),
+  }),
+  async execute(ctx) {
+    if (!ctx.evaluate)
+      throw new StepFailedError('this engine cannot evaluate conditions');
+    const holds = ctx.evaluate(ctx.config.condition);
+    ctx.log(`assert ${ctx.config.condition}: ${holds ? 'holds' : 'fails'}`);
+    if (!holds)
+      throw new StepFailedError(
+        ctx.config.message ?? `assertion failed: ${ctx.config.condition}`,
+      );
+    return { outputs: { holds: true } };
+  },
+};
+
+/** `approval`: the run waits, holding no worker, until the approval is decided. */
+export const approvalExecutor: GantryStepExecutor<{
+  message?: string;
+  approvers?: string[];
+}> = {
+  type: 'approval',
+  description:
+    'Pauses the run until someone approves or denies it in the inbox',
+  configSchema: z.strictObject({
+    message: z.string().optional(),
+    approvers: z.array(z.string()).optional(),
+  }),
+  async execute(ctx) {
+    const message =
+      ctx.config.message ?? `Approve step ${ctx.stepId} of run ${ctx.runId}?`;
+    ctx.log(`waiting for approval: ${message}`);
+    return {
+      outputs: {},
+      waitForApproval: { message, approvers: ctx.config.approvers ?? [] },
+    };
+  },
+};
+
+/** `workflow`: runs another provider workflow as a child run and waits for it. */
+export const workflowExecutor: GantryStepExecutor<{
+  provider?: string;
+  workflow: string;
+  variables?: Record<string, unknown>;
+}> = {
+  type: 'workflow',
+  description:
+    'Runs a sub-workflow (config.provider, config.workflow, config.variables)',
+  configSchema: z.strictObject({
+    provider: z.string().optional(),
+    workflow: z.string().min(1),
+    variables: z.record(z.string(), z.unknown()).optional(),
+  }),
+  async execute(ctx) {
+    if (!ctx.runSubWorkflow)
+      throw new StepFailedError('sub-workflows are not available here');
+    const variables = Object.fromEntries(
+      Object.entries(ctx.config.variables ?? {}).map(([k, v]) => [
+        k,
+        String(v),
+      ]),
+    );
+    ctx.log(
+      `starting sub-workflow ${
+        ctx.config.provider ? `${ctx.config.provider}/` : ''
+      }${ctx.config.workflow}`,
+    );
+    const result = await ctx.runSubWorkflow({
+      provider: ctx.config.provider,
+      workflow: ctx.config.workflow,
+      variables,
+    });
+    ctx.log(`sub-workflow ${result.status}`);
+    return { outputs: result.outputs };
+  },
+};
+
+const BODY_CAP = 64 * 1024;
+
+async function readCapped(response: Response): Promise<string> {
+  const text = await response.text();
+  return text.length > BODY_CAP ? text.slice(0, BODY_CAP) : text;
+}
+
+const httpSchema = z.strictObject({
+  url: z.url(),
+  method: z
+    .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'])
+    .default('GET'),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown().optional(),
+  expectStatus: z.array(z.number().int()).optional(),
+  timeout: z.union([z.number(), z.string()]).optional(),
+});
+
+/** `http`: one HTTP request; fails on an unexpected status. */
+export const httpExecutor: GantryStepExecutor<z.infer<typeof httpSchema>> = {
+  type: 'http',
+  description: 'Sends an HTTP request; outputs status and body',
+  configSchema: httpSchema,
+  async execute(ctx) {
+    const { url, method, headers, body, expectStatus } = ctx.config;
+    const init: RequestInit = {
+      method,
+      headers: { ...headers },
+      signal: ctx.signal,
+    };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      if (typeof body !== 'string')
+        (init.headers as Record<string, string>)['content-type'] ??=
+          'application/json';
+    }
+    ctx.log(`${method} ${url}`);
+    const response = await fetch(url, init);
+    const text = await readCapped(response);
+    ctx.log(`→ ${response.status}`);
+    const ok = expectStatus
+      ? expectStatus.includes(response.status)
+      : response.ok;
+    const outputs = { status: response.status, body: text };
+    if (!ok)
+      throw new StepFailedError(
+        `${method} ${url} answered ${response.status}`,
+        undefined,
+        outputs,
+      );
+    return { outputs };
+  },
+};
+
+const webhookSchema = z.strictObject({
+  url: z.url(),
+  payload: z.unknown().optional(),
+  secret: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+/** Signature header value for a webhook body: `sha256=<hex HMAC>`. */
+export function signWebhook(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** `notify.webhook`: POSTs a JSON body, HMAC-signed when a secret is set. */
+export const webhookExecutor: GantryStepExecutor<
+  z.infer<typeof webhookSchema>
+> = {
+  type: 'notify.webhook',
+  description:
+    'POSTs a JSON notification; X-Gantry-Signature carries its HMAC-SHA256',
+  configSchema: webhookSchema,
+  async execute(ctx) {
+    const body = JSON.stringify({
+      run: ctx.runId,
+      step: ctx.stepId,
+      ...(ctx.config.payload !== undefined
+        ? { payload: ctx.config.payload }
+        : {}),
+    });
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...ctx.config.headers,
+    };
+    if (ctx.config.secret)
+      headers['x-gantry-signature'] = signWebhook(body, ctx.config.secret);
+    const response = await fetch(ctx.config.url, {
+      method: 'POST',
+      body,
+      headers,
+      signal: ctx.signal,
+    });
+    ctx.log(`POST ${ctx.config.url} → ${response.status}`);
+    if (!response.ok) {
+      throw new StepFailedError(
+        `webhook answered ${response.status}`,
+        undefined,
+        { status: response.status },
+      );
+    }
+    return { outputs: { status: response.status } };
+  },
+};
