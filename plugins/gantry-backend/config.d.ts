@@ -1,5 +1,7 @@
 export interface Config {
   gantry?: {
+    /** Tenant of runs started without one, until tenancy is resolved from groups. */
+    defaultTenant?: string;
     permissions?: {
       /**
        * Entity refs (users or groups) whose members are platform admins and
@@ -8,5 +10,32 @@ export interface Config {
        */
       adminRefs?: string[];
     };
+    providers?: {
+      /** Directory of providers (`<team>/provider.yaml`), relative to the backend's working directory. */
+      directory?: string;
+    };
+    engine?: {
+      /** Steps of one run executing at once (default 4). */
+      maxParallelSteps?: number;
+      /** Runs one backend replica executes at once (default 8). */
+      maxConcurrentRuns?: number;
+      /** How long a worker's claim on a run lasts without a heartbeat (default 15). */
+      leaseSeconds?: number;
+      /** Where shell steps get their per-run working directories (default: the OS temp dir). */
+      workspaceDirectory?: string;
+    };
+    /** Admin policy, enforced when a workflow is validated and again when it runs. */
+    policy?: {
+      /** plan_only, restricted, standard or elevated. */
+      profile?: string;
+      allowedStepTypes?: string[];
+      maxSteps?: number;
+    };
+    /**
+     * Secrets workflows reach as ${secrets.<name>}; also read from
+     * GANTRY_SECRET_<NAME> environment variables.
+     * @visibility secret
+     */
+    secrets?: { [name: string]: string };
   };
 }

@@ -1,14 +1,26 @@
+import path from 'node:path';
 import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { SecurityProfile } from '@internal/plugin-gantry-common';
 import {
   GantryStepExecutor,
   gantryExecutorsExtensionPoint,
   StepExecutorRegistry,
 } from '@internal/plugin-gantry-node';
+import { ApprovalService } from './approvals/ApprovalService';
+import { createApprovalsRouter } from './approvals/router';
+import { AuditService } from './audit/AuditService';
 import { applyMigrations } from './database/migrations';
+import { WorkflowEngine } from './engine/WorkflowEngine';
+import { builtinExecutors } from './executors';
 import { createHealthRouter } from './health/router';
+import { LocalProviderWorkflows } from './providers/LocalProviderWorkflows';
+import { DatabaseRunStore } from './runs/DatabaseRunStore';
+import { RunEventBus } from './runs/RunEventBus';
+import { createRunsRouter } from './runs/router';
 
 /** The Gantry backend plugin: wires each domain's store, service and router. */
 export const gantryPlugin = createBackendPlugin({
@@ -23,26 +35,126 @@ export const gantryPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
+        signals: signalsServiceRef,
       },
-      async init({ database, httpRouter, logger }) {
+      async init({
+        config,
+        database,
+        httpRouter,
+        httpAuth,
+        permissions,
+        lifecycle,
+        logger,
+        signals,
+      }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
 
         const executors = new StepExecutorRegistry();
-        addedExecutors.forEach(e => executors.register(e));
-        logger.info(
-          `Gantry started on ${knex.client.config.client}; step types: ${
-            executors.knownTypes().join(', ') || 'none yet'
-          }`,
+        [...builtinExecutors, ...addedExecutors].forEach(e =>
+          executors.register(e),
         );
 
+        const engineConfig = config.getOptionalConfig('gantry.engine');
+        const policyConfig = config.getOptionalConfig('gantry.policy');
+        const secretsConfig = config.getOptionalConfig('gantry.secrets');
+        const store = new DatabaseRunStore(knex);
+        const approvals = new ApprovalService(knex);
+        const audit = new AuditService(knex);
+        const events = new RunEventBus();
+        const providers = new LocalProviderWorkflows(
+          path.resolve(
+            config.getOptionalString('gantry.providers.directory') ??
+              '../../providers',
+          ),
+        );
+        const engine = new WorkflowEngine({
+          store,
+          approvals,
+          executors,
+          logger,
+          secrets: {
+            get: name =>
+              secretsConfig?.getOptionalString(name) ??
+              process.env[
+                `GANTRY_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
+              ],
+          },
+          workspaceRoot: engineConfig?.getOptionalString('workspaceDirectory'),
+          maxParallelSteps: engineConfig?.getOptionalNumber('maxParallelSteps'),
+          maxConcurrentRuns:
+            engineConfig?.getOptionalNumber('maxConcurrentRuns'),
+          leaseMs:
+            (engineConfig?.getOptionalNumber('leaseSeconds') ?? 15) * 1000,
+          policy: {
+            profile: policyConfig?.getOptionalString('profile') as
+              | SecurityProfile
+              | undefined,
+            allowedStepTypes:
+              policyConfig?.getOptionalStringArray('allowedStepTypes'),
+            maxSteps: policyConfig?.getOptionalNumber('maxSteps'),
+          },
+          onEvents: runId => events.notify(runId),
+        });
+        engine.resolveWorkflow = async (provider, workflow) => {
+          const found = provider
+            ? await providers.get(provider, workflow)
+            : undefined;
+          return found && { text: found.text, file: found.file };
+        };
+
+        // live updates in the browser: at most one signal per run per 250 ms
+        const lastSignal = new Map<string, number>();
+        events.subscribe(runId => {
+          const at = Date.now();
+          if (at - (lastSignal.get(runId) ?? 0) < 250) return;
+          lastSignal.set(runId, at);
+          signals
+            .publish({
+              recipients: { type: 'broadcast' },
+              channel: 'gantry:runs',
+              message: { runId },
+            })
+            .catch(() => undefined);
+        });
+
+        logger.info(
+          `Gantry on ${knex.client.config.client}; worker ${
+            engine.workerId
+          }; step types: ${executors.knownTypes().join(', ')}`,
+        );
+
+        const defaultTenant =
+          config.getOptionalString('gantry.defaultTenant') ?? 'default';
         httpRouter.use(createHealthRouter({ knex }));
+        httpRouter.use(
+          createRunsRouter({
+            engine,
+            store,
+            providers,
+            audit,
+            events,
+            httpAuth,
+            permissions,
+            defaultTenant,
+          }),
+        );
+        httpRouter.use(
+          createApprovalsRouter({ approvals, audit, httpAuth, permissions }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        lifecycle.addStartupHook(() => engine.start());
+        lifecycle.addShutdownHook(() => engine.stop());
       },
     });
   },

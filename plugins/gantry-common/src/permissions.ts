@@ -27,6 +27,12 @@ export const gantryRunCancelPermission = createPermission({
   resourceType: GANTRY_RUN_RESOURCE_TYPE,
 });
 
+/** Approve or deny an approval. */
+export const gantryApprovalDecidePermission = createPermission({
+  name: 'gantry.approval.decide',
+  attributes: { action: 'update' },
+});
+
 /** Administer Gantry: policies, security profiles, environments, pipelines. */
 export const gantryAdminPermission = createPermission({
   name: 'gantry.admin',
@@ -38,6 +44,7 @@ export const gantryPermissions: Permission[] = [
   gantryReadPermission,
   gantryRunCreatePermission,
   gantryRunCancelPermission,
+  gantryApprovalDecidePermission,
   gantryAdminPermission,
 ];
 
