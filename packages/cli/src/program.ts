@@ -3,6 +3,9 @@ import { SECURITY_PROFILES } from '@internal/plugin-gantry-common';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { version } from '../package.json';
 import { runPlan } from './commands/plan';
+import { approvalsCommand, runsCommand } from './commands/remote';
+import { runRun } from './commands/run';
+import { ServerError } from './commands/server';
 import { runValidate } from './commands/validate';
 import { UsageError } from './files';
 
@@ -88,14 +91,84 @@ Examples:
       process.exitCode = runPlan(file, options);
     });
 
+  program
+    .command('run')
+    .description(
+      'Run a workflow: in-process with --local, or on a Gantry backend with --server.',
+    )
+    .argument(
+      '<workflow>',
+      'a workflow file, or provider/workflow with --server',
+    )
+    .option('--local', 'run with the real engine on an in-memory database')
+    .option(
+      '--server <url>',
+      'start the run on this Gantry backend and follow it',
+    )
+    .option(
+      '--token <token>',
+      'Backstage token for --server (default $GANTRY_TOKEN)',
+    )
+    .option(
+      '--spec <score.yaml>',
+      'fill application.* and resources.* from a Score spec',
+    )
+    .option('--input <name=value>', 'an input value (repeatable)', collect, [])
+    .option(
+      '--var <NAME=value>',
+      'a workflow variable (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--profile <profile>', 'security profile').choices([
+        ...SECURITY_PROFILES,
+      ]),
+    )
+    .option(
+      '--json',
+      'print one JSON document {status, steps[]} when the run ends',
+    )
+    .option('--auto-approve', 'approve approval steps (local runs only)')
+    .option(
+      '--providers <dir>',
+      'providers directory for sub-workflows (local runs)',
+      'providers',
+    )
+    .option(
+      '--workdir <dir>',
+      'run shell steps in this directory (local runs; default: a fresh temp dir)',
+    )
+    .addHelpText(
+      'after',
+      `
+Exit 0 when the run succeeded, 1 when it failed or the workflow is invalid.
+
+Examples:
+  $ gantry run hello-world.yaml --local --input name=Ada
+  $ gantry run deploy.yaml --local --input environment=prod --json
+  $ gantry run database-team/create-postgres --server http://localhost:7007 --spec score.yaml`,
+    )
+    .action(async (workflow: string, options) => {
+      process.exitCode = await runRun(workflow, {
+        ...options,
+        token: options.token ?? process.env.GANTRY_TOKEN,
+      });
+    });
+
+  program.addCommand(runsCommand());
+  program.addCommand(approvalsCommand());
   return program;
 }
 
 /** Runs the CLI and turns every failure into a message and an exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
-  program.exitOverride();
-  program.commands.forEach(c => c.exitOverride());
+  const override = (command: Command) => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
@@ -103,6 +176,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // help and version exit 0; usage mistakes (already printed) exit 2
       return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof ServerError) {
+      process.stderr.write(`gantry: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`gantry: ${error.message}\n`);

@@ -4,3 +4,15 @@
  * @packageDocumentation
  */
 export { gantryPlugin as default } from './plugin';
+export { createLocalEngine } from './local';
+export {
+  WorkflowEngine,
+  WorkflowValidationError,
+} from './engine/WorkflowEngine';
+export type {
+  RunRecord,
+  StepRecord,
+  RunEvent,
+  RunStatus,
+  StepStatus,
+} from './runs/types';

@@ -1,14 +1,12 @@
 import {
-  ApplicationContext,
-  coerceInput,
   formatDslError,
   parseScoreSpec,
   planWorkflow,
   SecurityProfile,
-  validateWorkflow,
   WorkflowPlan,
 } from '@internal/plugin-gantry-common';
-import { readFileOrUsage, UsageError } from '../files';
+import { readFileOrUsage } from '../files';
+import { pairs, typedInputs } from './inputs';
 
 export interface PlanCommandOptions {
   spec?: string;
@@ -18,39 +16,18 @@ export interface PlanCommandOptions {
   json?: boolean;
 }
 
-function pairs(values: string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const value of values) {
-    const eq = value.indexOf('=');
-    if (eq <= 0)
-      throw new UsageError(`${flag} expects name=value, got '${value}'`);
-    out[value.slice(0, eq)] = value.slice(eq + 1);
-  }
-  return out;
-}
-
 /** `gantry plan FILE`: exit 0 when the plan is valid, 1 when not. */
 export function runPlan(file: string, options: PlanCommandOptions): number {
   const text = readFileOrUsage(file);
   const variables = pairs(options.var, '--var');
-  const rawInputs = pairs(options.input, '--input');
-
-  let application: ApplicationContext | undefined;
+  let application;
   if (options.spec) {
     const score = parseScoreSpec(readFileOrUsage(options.spec), options.spec);
-    if (score.errors.length > 0) {
+    if (score.errors.length > 0)
       return report(emptyPlan(score.errors), options);
-    }
     application = score.application;
   }
-  // typed inputs: coerce `--input n=3` to the declared type before checking
-  const declared = validateWorkflow(text, file).workflow?.inputs ?? {};
-  const inputs = Object.fromEntries(
-    Object.entries(rawInputs).map(([k, v]) => [
-      k,
-      declared[k] ? coerceInput(declared[k], v) : v,
-    ]),
-  );
+  const inputs = typedInputs(text, pairs(options.input, '--input'));
   const plan = planWorkflow(text, file, {
     profile: options.profile,
     context: { application, variables, inputs },

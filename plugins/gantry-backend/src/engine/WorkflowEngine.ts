@@ -52,6 +52,8 @@ export interface EngineOptions {
   workerId?: string;
   /** Root of per-run workspaces (shell steps' working directories). */
   workspaceRoot?: string;
+  /** One working directory for every run instead (local CLI runs in a project). */
+  workspace?: string;
   leaseMs?: number;
   pollMs?: number;
   /** Steps of one run executing at once. */
@@ -346,10 +348,12 @@ export class WorkflowEngine {
           { type: 'run', data: { status: 'running', worker: this.workerId } },
         ]);
       }
-      const workspace = path.join(
-        this.options.workspaceRoot ?? path.join(os.tmpdir(), 'gantry-runs'),
-        run.id,
-      );
+      const workspace =
+        this.options.workspace ??
+        path.join(
+          this.options.workspaceRoot ?? path.join(os.tmpdir(), 'gantry-runs'),
+          run.id,
+        );
       await mkdir(workspace, { recursive: true });
 
       for (;;) {

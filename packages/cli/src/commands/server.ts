@@ -1,0 +1,66 @@
+import { UsageError } from '../files';
+import { describeEvent } from './progress';
+
+export class ServerError extends Error {}
+
+/** A small client of the Gantry REST API (`/api/gantry`). */
+export class ServerClient {
+  private readonly base: string;
+
+  constructor(server: string, private readonly token?: string) {
+    if (!/^https?:\/\//.test(server))
+      throw new UsageError(`--server must be an http(s) URL, got '${server}'`);
+    this.base = `${server.replace(/\/+$/, '')}/api/gantry`;
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<any> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ServerError(
+        `cannot reach ${this.base}: ${(error as Error).message}`,
+      );
+    }
+    const text = await response.text();
+    const data = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      throw new ServerError(
+        `${method} ${path} → ${response.status}: ${
+          data?.error?.message ?? text
+        }`,
+      );
+    }
+    return data;
+  }
+
+  /** Prints events as they come and resolves with the finished run. */
+  async follow(runId: string, print?: (line: string) => void): Promise<any> {
+    let cursor = 0;
+    for (;;) {
+      const page = await this.request(
+        'GET',
+        `/runs/${runId}/events?after=${cursor}`,
+      );
+      for (const event of page.items) {
+        const line = print && describeEvent(event);
+        if (line) print!(line);
+      }
+      cursor = page.cursor;
+      const run = await this.request('GET', `/runs/${runId}`);
+      if (
+        ['succeeded', 'failed', 'cancelled'].includes(run.status) &&
+        page.items.length === 0
+      )
+        return run;
+      if (page.items.length === 0) await new Promise(r => setTimeout(r, 300));
+    }
+  }
+}
