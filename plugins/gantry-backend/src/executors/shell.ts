@@ -73,6 +73,7 @@ export const shellExecutor: GantryStepExecutor<z.infer<typeof configSchema>> = {
         GANTRY_OUTPUT: outputFile,
         GANTRY_RUN_ID: ctx.runId,
         GANTRY_STEP_ID: ctx.stepId,
+        GANTRY_ATTEMPT: String(ctx.attempt),
         GANTRY_WORKSPACE: ctx.workspace,
       },
     });
