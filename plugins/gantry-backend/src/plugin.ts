@@ -58,6 +58,7 @@ export const gantryPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
+        await DatabaseRunStore.tuneSqlite(knex);
 
         const executors = new StepExecutorRegistry();
         [...builtinExecutors, ...addedExecutors].forEach(e =>

@@ -88,6 +88,9 @@ export class WorkflowValidationError extends Error {
   }
 }
 
+/** Another worker recorded this attempt first. */
+class AttemptTakenError extends Error {}
+
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const now = () => new Date().toISOString();
 
@@ -365,17 +368,23 @@ export class WorkflowEngine {
           await Promise.allSettled([...running.values()].map(r => r.promise));
           for (const step of await store.getSteps(run.id)) {
             if (!TERMINAL_STEP_STATUSES.includes(step.status)) {
-              await store.updateStep(run.id, step.stepId, {
-                status: 'cancelled',
-                finishedAt: now(),
-              });
-              await this.emit(run, redactor, [
-                {
-                  type: 'step',
-                  stepId: step.stepId,
-                  data: { status: 'cancelled' },
+              await this.emit(
+                run,
+                redactor,
+                [
+                  {
+                    type: 'step',
+                    stepId: step.stepId,
+                    data: { status: 'cancelled' },
+                  },
+                ],
+                async s => {
+                  await s.updateStep(run.id, step.stepId, {
+                    status: 'cancelled',
+                    finishedAt: now(),
+                  });
                 },
-              ]);
+              );
             }
           }
           await this.finishRun(run, 'cancelled', 'cancelled on request');
@@ -410,19 +419,27 @@ export class WorkflowEngine {
           );
           if (!decision.run) {
             progressed = true;
-            await store.updateStep(run.id, record.stepId, {
-              status: 'skipped',
-              reason: decision.reason,
-              error: decision.upstreamFailed ? 'upstream_failed' : undefined,
-              finishedAt: now(),
-            });
-            await this.emit(run, redactor, [
-              {
-                type: 'step',
-                stepId: record.stepId,
-                data: { status: 'skipped', reason: decision.reason },
+            await this.emit(
+              run,
+              redactor,
+              [
+                {
+                  type: 'step',
+                  stepId: record.stepId,
+                  data: { status: 'skipped', reason: decision.reason },
+                },
+              ],
+              async s => {
+                await s.updateStep(run.id, record.stepId, {
+                  status: 'skipped',
+                  reason: decision.reason,
+                  error: decision.upstreamFailed
+                    ? 'upstream_failed'
+                    : undefined,
+                  finishedAt: now(),
+                });
               },
-            ]);
+            );
             continue;
           }
           if (decision.error) {
@@ -620,26 +637,35 @@ export class WorkflowEngine {
     redactor: Redactor,
   ) {
     const attempt = record.attempts + 1;
-    const claimed = await this.options.store.startAttempt(
-      run,
-      record.stepId,
-      attempt,
-      this.workerId,
-    );
-    if (!claimed) return undefined;
-    await this.options.store.updateStep(run.id, record.stepId, {
-      status: 'running',
-      attempts: attempt,
-      startedAt: record.startedAt ?? now(),
-      notBefore: undefined,
-    });
-    await this.emit(run, redactor, [
-      {
-        type: 'step',
-        stepId: record.stepId,
-        data: { status: 'running', attempt },
-      },
-    ]);
+    try {
+      await this.emit(
+        run,
+        redactor,
+        [
+          {
+            type: 'step',
+            stepId: record.stepId,
+            data: { status: 'running', attempt },
+          },
+        ],
+        async s => {
+          if (
+            !(await s.startAttempt(run, record.stepId, attempt, this.workerId))
+          ) {
+            throw new AttemptTakenError(); // rolls back: another worker has it
+          }
+          await s.updateStep(run.id, record.stepId, {
+            status: 'running',
+            attempts: attempt,
+            startedAt: record.startedAt ?? now(),
+            notBefore: undefined,
+          });
+        },
+      );
+    } catch (error) {
+      if (error instanceof AttemptTakenError) return undefined;
+      throw error;
+    }
     return { attempt };
   }
 
@@ -649,18 +675,24 @@ export class WorkflowEngine {
     message: string,
     redactor: Redactor,
   ) {
-    await this.options.store.updateStep(run.id, record.stepId, {
-      status: 'failed',
-      error: redactor.redact(message),
-      finishedAt: now(),
-    });
-    await this.emit(run, redactor, [
-      {
-        type: 'step',
-        stepId: record.stepId,
-        data: { status: 'failed', error: message },
+    await this.emit(
+      run,
+      redactor,
+      [
+        {
+          type: 'step',
+          stepId: record.stepId,
+          data: { status: 'failed', error: message },
+        },
+      ],
+      async s => {
+        await s.updateStep(run.id, record.stepId, {
+          status: 'failed',
+          error: redactor.redact(message),
+          finishedAt: now(),
+        });
       },
-    ]);
+    );
   }
 
   private async runStep(
@@ -810,14 +842,18 @@ export class WorkflowEngine {
       if (String(controller.signal.reason).includes('stopping')) {
         return; // the run stays claimable; the next worker re-runs the step
       }
-      await store.updateStep(run.id, step.id, {
-        status: 'cancelled',
-        finishedAt: now(),
-        error: failure?.message,
-      });
-      await this.emit(run, redactor, [
-        { type: 'step', stepId: step.id, data: { status: 'cancelled' } },
-      ]);
+      await this.emit(
+        run,
+        redactor,
+        [{ type: 'step', stepId: step.id, data: { status: 'cancelled' } }],
+        async s => {
+          await s.updateStep(run.id, step.id, {
+            status: 'cancelled',
+            finishedAt: now(),
+            error: failure?.message,
+          });
+        },
+      );
       return;
     }
     if (!failure && result?.waitForApproval) {
@@ -832,17 +868,23 @@ export class WorkflowEngine {
         approvers: result.waitForApproval.approvers,
         requestedBy: run.createdBy,
       });
-      await store.updateStep(run.id, step.id, {
-        status: 'waiting_approval',
-        outputs: { approval_id: approval.id },
-      });
-      await this.emit(run, redactor, [
-        {
-          type: 'step',
-          stepId: step.id,
-          data: { status: 'waiting_approval', approvalId: approval.id },
+      await this.emit(
+        run,
+        redactor,
+        [
+          {
+            type: 'step',
+            stepId: step.id,
+            data: { status: 'waiting_approval', approvalId: approval.id },
+          },
+        ],
+        async s => {
+          await s.updateStep(run.id, step.id, {
+            status: 'waiting_approval',
+            outputs: { approval_id: approval.id },
+          });
         },
-      ]);
+      );
       return;
     }
     if (!failure) {
@@ -852,23 +894,29 @@ export class WorkflowEngine {
           ? { exit_code: result!.exitCode }
           : {}),
       });
-      await store.finishAttempt(run.id, step.id, attempt, {
-        status: 'succeeded',
-        exitCode: result!.exitCode,
-      });
-      await store.updateStep(run.id, step.id, {
-        status: 'succeeded',
-        outputs,
-        finishedAt: now(),
-        error: undefined,
-      });
-      await this.emit(run, redactor, [
-        {
-          type: 'step',
-          stepId: step.id,
-          data: { status: 'succeeded', attempt },
+      await this.emit(
+        run,
+        redactor,
+        [
+          {
+            type: 'step',
+            stepId: step.id,
+            data: { status: 'succeeded', attempt },
+          },
+        ],
+        async s => {
+          await s.finishAttempt(run.id, step.id, attempt, {
+            status: 'succeeded',
+            exitCode: result!.exitCode,
+          });
+          await s.updateStep(run.id, step.id, {
+            status: 'succeeded',
+            outputs,
+            finishedAt: now(),
+            error: undefined,
+          });
         },
-      ]);
+      );
       return;
     }
     const message = redactor.redact(failure.message);
@@ -885,18 +933,29 @@ export class WorkflowEngine {
         step.retry?.backoff === 'exponential'
           ? base * 2 ** (failedAttempts - 1)
           : base;
-      await store.updateStep(run.id, step.id, {
-        status: 'pending',
-        notBefore: Date.now() + delay,
-        error: message,
-      });
-      await this.emit(run, redactor, [
-        {
-          type: 'step',
-          stepId: step.id,
-          data: { status: 'pending', retryIn: delay, attempt, error: message },
+      await this.emit(
+        run,
+        redactor,
+        [
+          {
+            type: 'step',
+            stepId: step.id,
+            data: {
+              status: 'pending',
+              retryIn: delay,
+              attempt,
+              error: message,
+            },
+          },
+        ],
+        async s => {
+          await s.updateStep(run.id, step.id, {
+            status: 'pending',
+            notBefore: Date.now() + delay,
+            error: message,
+          });
         },
-      ]);
+      );
       return;
     }
     const outputs = redactor.redactValue({
@@ -905,22 +964,28 @@ export class WorkflowEngine {
         ? { exit_code: failure.exitCode }
         : {}),
     });
-    await store.updateStep(run.id, step.id, {
-      status: 'failed',
-      error: step.continueOnFailure ? 'continued' : message,
-      reason: step.continueOnFailure
-        ? `failed, run continues (continueOnFailure): ${message}`
-        : undefined,
-      outputs,
-      finishedAt: now(),
-    });
-    await this.emit(run, redactor, [
-      {
-        type: 'step',
-        stepId: step.id,
-        data: { status: 'failed', error: message, attempt },
+    await this.emit(
+      run,
+      redactor,
+      [
+        {
+          type: 'step',
+          stepId: step.id,
+          data: { status: 'failed', error: message, attempt },
+        },
+      ],
+      async s => {
+        await s.updateStep(run.id, step.id, {
+          status: 'failed',
+          error: step.continueOnFailure ? 'continued' : message,
+          reason: step.continueOnFailure
+            ? `failed, run continues (continueOnFailure): ${message}`
+            : undefined,
+          outputs,
+          finishedAt: now(),
+        });
       },
-    ]);
+    );
   }
 
   private async runSubWorkflow(
@@ -1043,6 +1108,7 @@ export class WorkflowEngine {
     this.options.onEvents?.(run.id);
   }
 
+  /** Appends events, together with the state `writes` they report, in one transaction. */
   private async emit(
     run: RunRecord,
     redactor: Redactor,
@@ -1051,11 +1117,20 @@ export class WorkflowEngine {
       stepId?: string;
       data: Record<string, unknown>;
     }>,
+    writes?: (store: RunStore) => Promise<void>,
   ): Promise<void> {
-    await this.options.store.appendEvents(
-      run,
-      events.map(e => ({ ...e, data: redactor.redactValue(e.data) })),
-    );
+    const redacted = events.map(e => ({
+      ...e,
+      data: redactor.redactValue(e.data),
+    }));
+    if (writes) {
+      await this.options.store.inTransaction(async store => {
+        await writes(store);
+        await store.appendEvents(run, redacted);
+      });
+    } else {
+      await this.options.store.appendEvents(run, redacted);
+    }
     this.options.onEvents?.(run.id);
   }
 }

@@ -99,6 +99,27 @@ export class DatabaseRunStore implements RunStore {
     this.isPostgres = String(db.client.config.client).includes('pg');
   }
 
+  /** Runs `fn` with a store whose writes commit together or not at all. */
+  async inTransaction<T>(fn: (store: RunStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction(tx => fn(new DatabaseRunStore(tx)));
+  }
+
+  /**
+   * SQLite: write-ahead logging lets readers go on while a worker writes, and
+   * synchronous=NORMAL syncs at checkpoints instead of every commit (a crash
+   * of the process loses nothing; a power cut may lose the last commits).
+   */
+  static async tuneSqlite(db: Knex): Promise<void> {
+    if (!String(db.client.config.client).includes('sqlite')) return;
+    const filename = (
+      db.client.config.connection as { filename?: string } | undefined
+    )?.filename;
+    if (!filename || filename === ':memory:') return;
+    await db.raw('PRAGMA journal_mode = WAL');
+    await db.raw('PRAGMA synchronous = NORMAL');
+  }
+
   async createRun(run: NewRun, steps: NewStep[]): Promise<RunRecord> {
     await this.db.transaction(async tx => {
       await tx('runs').insert({

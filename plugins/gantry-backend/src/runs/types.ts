@@ -142,6 +142,8 @@ export type RunPatch = Partial<
 
 /** Persistence of runs, steps, attempts and events. */
 export interface RunStore {
+  /** Runs `fn` with a store whose writes commit together or not at all. */
+  inTransaction<T>(fn: (store: RunStore) => Promise<T>): Promise<T>;
   createRun(run: NewRun, steps: NewStep[]): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | undefined>;
   listRuns(
