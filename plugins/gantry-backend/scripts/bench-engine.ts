@@ -125,7 +125,7 @@ async function stepThroughput(
 async function latency(knex: Knex, samples: number) {
   const { engine, store } = engineOn(knex);
   engine.start();
-  const definition = 'name: one\nsteps:\n  - id: only\n    type: validation\n';
+  const definition = 'name: one\nsteps:\n  - id: only\n    type: noop\n';
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {
     const t0 = Date.now();
@@ -155,7 +155,7 @@ async function benchmark(label: string, knex: Knex) {
   await applyMigrations(knex);
   await DatabaseRunStore.tuneSqlite(knex); // as the plugin does at start
   const raw = await rawTransactions(knex, 1000);
-  const noopRate = await stepThroughput(knex, 'validation', '', 20, 50);
+  const noopRate = await stepThroughput(knex, 'noop', '', 20, 50);
   const spawnRate = await rawSpawns(400);
   const shellRate = await stepThroughput(
     knex,

@@ -6,7 +6,7 @@ import { StepExecutorRegistry } from '@internal/plugin-gantry-node';
 import { ApprovalService } from './approvals/ApprovalService';
 import { applyMigrations } from './database/migrations';
 import { WorkflowEngine } from './engine/WorkflowEngine';
-import { builtinExecutors } from './executors';
+import { createBuiltinExecutors } from './executors';
 import { LocalProviderWorkflows } from './providers/LocalProviderWorkflows';
 import { DatabaseRunStore } from './runs/DatabaseRunStore';
 
@@ -26,7 +26,7 @@ export async function createLocalEngine(
   const store = new DatabaseRunStore(knex);
   const approvals = new ApprovalService(knex);
   const executors = new StepExecutorRegistry();
-  builtinExecutors.forEach(e => executors.register(e));
+  createBuiltinExecutors().forEach(e => executors.register(e));
   const engine = new WorkflowEngine({
     store,
     approvals,

@@ -15,12 +15,27 @@ import { createApprovalsRouter } from './approvals/router';
 import { AuditService } from './audit/AuditService';
 import { applyMigrations } from './database/migrations';
 import { WorkflowEngine } from './engine/WorkflowEngine';
-import { builtinExecutors } from './executors';
+import { createBuiltinExecutors } from './executors';
 import { createHealthRouter } from './health/router';
 import { LocalProviderWorkflows } from './providers/LocalProviderWorkflows';
 import { DatabaseRunStore } from './runs/DatabaseRunStore';
+import type { SmtpSettings } from './executors';
+import type { Config } from '@backstage/config';
 import { RunEventBus } from './runs/RunEventBus';
 import { createRunsRouter } from './runs/router';
+
+function smtpSettings(config: Config): SmtpSettings | undefined {
+  const smtp = config.getOptionalConfig('gantry.notifications.smtp');
+  if (!smtp) return undefined;
+  return {
+    host: smtp.getString('host'),
+    port: smtp.getNumber('port'),
+    secure: smtp.getOptionalBoolean('secure'),
+    user: smtp.getOptionalString('user'),
+    password: smtp.getOptionalString('password'),
+    from: smtp.getString('from'),
+  };
+}
 
 /** The Gantry backend plugin: wires each domain's store, service and router. */
 export const gantryPlugin = createBackendPlugin({
@@ -61,9 +76,10 @@ export const gantryPlugin = createBackendPlugin({
         await DatabaseRunStore.tuneSqlite(knex);
 
         const executors = new StepExecutorRegistry();
-        [...builtinExecutors, ...addedExecutors].forEach(e =>
-          executors.register(e),
-        );
+        [
+          ...createBuiltinExecutors(smtpSettings(config)),
+          ...addedExecutors,
+        ].forEach(e => executors.register(e));
 
         const engineConfig = config.getOptionalConfig('gantry.engine');
         const policyConfig = config.getOptionalConfig('gantry.policy');

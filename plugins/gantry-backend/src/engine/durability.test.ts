@@ -7,7 +7,7 @@ import { ApprovalService } from '../approvals/ApprovalService';
 import { applyMigrations } from '../database/migrations';
 import { DatabaseRunStore } from '../runs/DatabaseRunStore';
 import { StepExecutorRegistry } from '@internal/plugin-gantry-node';
-import { builtinExecutors } from '../executors';
+import { createBuiltinExecutors } from '../executors';
 import { WorkflowEngine } from './WorkflowEngine';
 
 jest.setTimeout(180_000);
@@ -54,7 +54,7 @@ async function until<T>(
 /** A submit-only engine (it never claims runs) to create runs in the database. */
 function submitter(knex: Knex) {
   const executors = new StepExecutorRegistry();
-  builtinExecutors.forEach(e => executors.register(e));
+  createBuiltinExecutors().forEach(e => executors.register(e));
   const store = new DatabaseRunStore(knex);
   const engine = new WorkflowEngine({
     store,

@@ -6,10 +6,14 @@ import {
   webhookExecutor,
   workflowExecutor,
 } from './basic';
+import { createEmailExecutor } from './email';
 import { shellExecutor } from './shell';
+import { validationExecutor } from './validation';
 
 export { shellExecutor, parseOutputFile } from './shell';
 export { signWebhook } from './basic';
+export { createEmailExecutor } from './email';
+export type { SmtpSettings } from './email';
 
 /** Executors the engine always has. */
 export const builtinExecutors: GantryStepExecutor[] = [
@@ -19,4 +23,12 @@ export const builtinExecutors: GantryStepExecutor[] = [
   workflowExecutor,
   httpExecutor,
   webhookExecutor,
+  validationExecutor,
 ];
+
+/** The built-in executors, with email going through `smtp` when configured. */
+export function createBuiltinExecutors(
+  smtp?: import('./email').SmtpSettings,
+): GantryStepExecutor[] {
+  return [...builtinExecutors, createEmailExecutor(smtp)];
+}

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApprovalService } from '../../approvals/ApprovalService';
 import { applyMigrations } from '../../database/migrations';
-import { builtinExecutors } from '../../executors';
+import { createBuiltinExecutors, SmtpSettings } from '../../executors';
 import { DatabaseRunStore } from '../../runs/DatabaseRunStore';
 import { EngineOptions, WorkflowEngine } from '../WorkflowEngine';
 
@@ -24,13 +24,14 @@ export async function createTestEngine(
   databases: TestDatabases,
   id: TestDatabaseId,
   options: Partial<EngineOptions> = {},
+  smtp?: SmtpSettings,
 ) {
   const knex = await databases.init(id);
   await applyMigrations(knex);
   const store = new DatabaseRunStore(knex);
   const approvals = new ApprovalService(knex);
   const executors = new StepExecutorRegistry();
-  builtinExecutors.forEach(e => executors.register(e));
+  createBuiltinExecutors(smtp).forEach(e => executors.register(e));
   const secrets = new Map<string, string>();
   const engine = new WorkflowEngine({
     store,

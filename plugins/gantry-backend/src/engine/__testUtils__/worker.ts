@@ -6,7 +6,7 @@
 import knexFactory from 'knex';
 import { StepExecutorRegistry } from '@internal/plugin-gantry-node';
 import { ApprovalService } from '../../approvals/ApprovalService';
-import { builtinExecutors } from '../../executors';
+import { createBuiltinExecutors } from '../../executors';
 import { DatabaseRunStore } from '../../runs/DatabaseRunStore';
 import { WorkflowEngine } from '../WorkflowEngine';
 
@@ -20,7 +20,7 @@ const knex = target.startsWith('postgres')
     });
 
 const executors = new StepExecutorRegistry();
-builtinExecutors.forEach(e => executors.register(e));
+createBuiltinExecutors().forEach(e => executors.register(e));
 const engine = new WorkflowEngine({
   store: new DatabaseRunStore(knex),
   approvals: new ApprovalService(knex),
