@@ -1,0 +1,139 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import gantryPlugin from '@internal/plugin-gantry-backend';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from './program';
+
+jest.setTimeout(60_000);
+
+/** Runs the CLI in-process and collects what it prints. */
+async function gantry(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: any) => {
+      stdout += String(chunk);
+      return true;
+    });
+  const err = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: any) => {
+      stderr += String(chunk);
+      return true;
+    });
+  try {
+    process.exitCode = undefined;
+    const code = await main(['node', 'gantry', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+describe('gantry against a running backend', () => {
+  let url: string;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        gantryPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            gantry: {
+              providers: {
+                directory: path.resolve(__dirname, '../../../providers'),
+              },
+            },
+          },
+        }),
+      ],
+    });
+    url = `http://localhost:${(backend.server.address() as AddressInfo).port}`;
+    stop = () => backend.stop();
+  });
+  afterAll(() => stop());
+
+  it('runs a workflow on the server and follows it to the end', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gantry-remote-'));
+    const file = path.join(dir, 'remote.yaml');
+    writeFileSync(
+      file,
+      'name: remote\nsteps:\n  - id: hi\n    type: shell\n    command: echo "hello ${workflow.WHO}"\n',
+    );
+    const res = await gantry(
+      'run',
+      file,
+      '--server',
+      url,
+      '--var',
+      'WHO=server',
+    );
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toMatch(/hi │ hello server/);
+    expect(res.stdout).toMatch(/run succeeded/);
+    expect(res.code).toBe(0);
+
+    const json = await gantry(
+      'run',
+      file,
+      '--server',
+      url,
+      '--var',
+      'WHO=json',
+      '--json',
+    );
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({
+      status: 'succeeded',
+      steps: [{ id: 'hi', status: 'succeeded', attempts: 1 }],
+    });
+
+    const list = await gantry('runs', 'list', '--server', url, '--json');
+    expect(JSON.parse(list.stdout).items.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lists and decides approvals, and reports server errors without a stack trace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gantry-remote-'));
+    const file = path.join(dir, 'gate.yaml');
+    writeFileSync(
+      file,
+      'name: gate\nsteps:\n  - id: gate\n    type: approval\n    config:\n      message: Release?\n',
+    );
+    const started = gantry('run', file, '--server', url, '--json');
+    let pending: any[] = [];
+    for (let i = 0; i < 200 && pending.length === 0; i++) {
+      await new Promise(r => setTimeout(r, 25));
+      pending = JSON.parse(
+        (await gantry('approvals', 'list', '--server', url, '--json')).stdout,
+      ).items;
+    }
+    expect(pending[0].message).toBe('Release?');
+    const approve = await gantry(
+      'approvals',
+      'approve',
+      pending[0].id,
+      '--server',
+      url,
+      '--reason',
+      'ok',
+    );
+    expect(approve.stdout).toMatch(/approved by/);
+    expect((await started).code).toBe(0);
+
+    const again = await gantry(
+      'approvals',
+      'deny',
+      pending[0].id,
+      '--server',
+      url,
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/409: approval .* was already approved/);
+    expect(again.stderr).not.toMatch(/\n\s+at /);
+  });
+});
