@@ -127,9 +127,19 @@ describe.each(databases.eachSupportedId())(
         spec: 'apiVersion: score.dev/v1b1\nmetadata:\n  name: checkout\n',
         profile: 'plan_only',
       });
-      // kubernetes has no executor yet (providers issue): refused up front with the reason
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(/unknown step type 'kubernetes'/);
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        workflowRef: 'database-team/create-postgres',
+        profile: 'plan_only',
+      });
+      const done = await waitForStatus(server, res.body.id, [
+        'succeeded',
+        'failed',
+      ]);
+      expect(done.status).toBe('succeeded');
+      expect(done.steps[0].outputs.plan).toEqual([
+        'kubectl apply Cluster/checkout-db in namespace checkout',
+      ]);
     });
 
     it('refuses callers without permission', async () => {

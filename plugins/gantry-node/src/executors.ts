@@ -14,6 +14,8 @@ export interface GantryStepContext<TConfig = Record<string, unknown>> {
   workspace: string;
   /** Plan (dry-run) mode: describe what would happen, change nothing. */
   dryRun: boolean;
+  /** The step's `namespace` (Kubernetes), interpolated. */
+  namespace?: string;
   /** Aborted on timeout or cancel. */
   signal: AbortSignal;
   /** Streams one log line (secrets are redacted before it is stored). */
@@ -53,6 +55,11 @@ export interface GantryStepExecutor<TConfig = any> {
   description?: string;
   /** Zod schema of the step's `config`; errors name the field. */
   configSchema?: z.ZodType<TConfig>;
+  /**
+   * Plan mode (profile plan_only): what this step would do, one line each,
+   * without side effects. Executors without it are planned generically.
+   */
+  plan?(context: GantryStepContext<TConfig>): Promise<string[]> | string[];
   execute(context: GantryStepContext<TConfig>): Promise<GantryStepResult>;
 }
 

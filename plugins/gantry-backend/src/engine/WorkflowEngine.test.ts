@@ -382,7 +382,10 @@ steps:
       );
       expect((await t.engine.waitFor(run.id)).status).toBe('succeeded');
       expect(existsSync(marker)).toBe(false);
-      expect((await steps(run.id)).touch.outputs).toEqual({ planned: true });
+      expect((await steps(run.id)).touch.outputs).toEqual({
+        planned: true,
+        plan: [`would run with /bin/sh: touch ${marker}`],
+      });
     });
   },
 );

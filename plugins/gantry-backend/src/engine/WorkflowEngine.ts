@@ -775,38 +775,53 @@ export class WorkflowEngine {
             .join('; ')}`,
         );
       }
-      if (run.profile === 'plan_only') {
-        result = { outputs: { planned: true } };
-        logBuffer.push({
-          line: `plan_only: ${step.type} step planned, not executed`,
-          stream: 'stdout',
-        });
+      const planOnly = run.profile === 'plan_only';
+      const namespace =
+        step.namespace === undefined
+          ? undefined
+          : String(render(step.namespace, () => false));
+      const context = {
+        runId: run.id,
+        stepId: step.id,
+        attempt,
+        tenant: run.tenant,
+        config: parsed.data,
+        env: Object.fromEntries(
+          Object.entries(env).map(([k, v]) => [k, String(v)]),
+        ),
+        namespace,
+        workspace,
+        dryRun: planOnly,
+        signal: controller.signal,
+        log: (line: string, stream: 'stdout' | 'stderr' = 'stdout') => {
+          logBuffer.push({ line, stream });
+        },
+        runSubWorkflow: (request: {
+          provider?: string;
+          workflow: string;
+          variables: Record<string, string>;
+        }) => this.runSubWorkflow(run, step, request, controller.signal),
+        evaluate: (expression: string) => {
+          const prepared = prepareCondition(expression);
+          const bound = Object.fromEntries(
+            prepared.refs.map(r => [r.variable, values.value(r.path, step)]),
+          );
+          return evaluateCondition(prepared, bound);
+        },
+      };
+      if (planOnly) {
+        // plan_only: the executor describes what it would do; nothing runs
+        const plan = executor.plan
+          ? await executor.plan(context)
+          : [
+              `would run a ${step.type} step with config ${JSON.stringify(
+                parsed.data,
+              )}`,
+            ];
+        plan.forEach(line => context.log(`plan: ${line}`));
+        result = { outputs: { planned: true, plan } };
       } else {
-        result = await executor.execute({
-          runId: run.id,
-          stepId: step.id,
-          attempt,
-          tenant: run.tenant,
-          config: parsed.data,
-          env: Object.fromEntries(
-            Object.entries(env).map(([k, v]) => [k, String(v)]),
-          ),
-          workspace,
-          dryRun: false,
-          signal: controller.signal,
-          log: (line, stream = 'stdout') => {
-            logBuffer.push({ line, stream });
-          },
-          runSubWorkflow: request =>
-            this.runSubWorkflow(run, step, request, controller.signal),
-          evaluate: expression => {
-            const prepared = prepareCondition(expression);
-            const bound = Object.fromEntries(
-              prepared.refs.map(r => [r.variable, values.value(r.path, step)]),
-            );
-            return evaluateCondition(prepared, bound);
-          },
-        });
+        result = await executor.execute(context);
       }
       if (controller.signal.aborted) throw controller.signal.reason;
     } catch (error) {

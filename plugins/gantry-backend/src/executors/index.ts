@@ -6,7 +6,11 @@ import {
   webhookExecutor,
   workflowExecutor,
 } from './basic';
+import { ansibleExecutor } from './ansible';
+import { databaseMigrationExecutor } from './databaseMigration';
 import { createEmailExecutor } from './email';
+import { kubernetesExecutor } from './kubernetes';
+import { terraformExecutor } from './terraform';
 import { shellExecutor } from './shell';
 import { validationExecutor } from './validation';
 
@@ -24,6 +28,10 @@ export const builtinExecutors: GantryStepExecutor[] = [
   httpExecutor,
   webhookExecutor,
   validationExecutor,
+  kubernetesExecutor,
+  terraformExecutor,
+  ansibleExecutor,
+  databaseMigrationExecutor,
 ];
 
 /** The built-in executors, with email going through `smtp` when configured. */
