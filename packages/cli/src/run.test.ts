@@ -126,7 +126,9 @@ describe('gantry run --local', () => {
     );
     const res = gantry(['run', file, '--local']);
     expect(res.code).toBe(1);
-    expect(res.stdout).toContain('✖ boom failed: command exited with code 7');
+    expect(res.stdout).toContain(
+      '✖ boom failed: the command exited with code 7',
+    );
     expect(res.stdout).toContain('run failed: step boom failed');
   });
 

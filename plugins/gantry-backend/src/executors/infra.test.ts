@@ -151,9 +151,9 @@ steps:
     ]);
   });
 
-  (PG ? it : it.skip)(
-    'database-migration migrates a real PostgreSQL up and down',
-    async () => {
+  // runs where .ci/run provides a real PostgreSQL
+  (PG ? describe : describe.skip)('on PostgreSQL', () => {
+    it('database-migration migrates a real PostgreSQL up and down', async () => {
       const name = `gantry_migrate_${Date.now()}`;
       const admin = knexFactory({ client: 'pg', connection: PG });
       await admin.raw(`CREATE DATABASE ${name}`);
@@ -214,6 +214,6 @@ steps:
       } finally {
         await db.destroy();
       }
-    },
-  );
+    });
+  });
 });

@@ -48,11 +48,7 @@ async function manifestsOf(ctx: GantryStepContext<Config>): Promise<string> {
   if (ctx.config.manifest) parts.push(ctx.config.manifest);
   const targets = [
     ...(ctx.config.manifest_path ? [ctx.config.manifest_path] : []),
-    ...(Array.isArray(ctx.config.manifests)
-      ? ctx.config.manifests
-      : ctx.config.manifests
-      ? [ctx.config.manifests]
-      : []),
+    ...[ctx.config.manifests ?? []].flat(),
   ];
   for (const target of targets) {
     for (const file of await filesOf(path.resolve(ctx.workspace, target))) {
