@@ -13,6 +13,17 @@ export interface Config {
     providers?: {
       /** Directory of providers (`<team>/provider.yaml`), relative to the backend's working directory. */
       directory?: string;
+      /** Git sources: the provider at `path` in `git_url`, pinned to `ref`. */
+      sources?: Array<{
+        name: string;
+        git_url: string;
+        path?: string;
+        ref?: string;
+      }>;
+      /** Where git sources are checked out (default: the OS temp dir). */
+      cacheDirectory?: string;
+      /** How often git sources are fetched again (default 5). */
+      refreshMinutes?: number;
     };
     engine?: {
       /** Steps of one run executing at once (default 4). */

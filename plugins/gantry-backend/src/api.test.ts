@@ -5,6 +5,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { gantryPlugin } from './plugin';
 import { testDatabases } from './engine/__testUtils__/testEngine';
 
@@ -149,6 +153,13 @@ describe.each(databases.eachSupportedId())(
         .send({ definition: HELLO });
       expect(res.status).toBe(403);
       expect((await request(server).get('/api/gantry/runs')).status).toBe(403);
+      expect(
+        (
+          await request(server)
+            .post('/api/gantry/admin/providers')
+            .send({ name: 'x', git_url: 'file:///x' })
+        ).status,
+      ).toBe(403);
     });
 
     it('pages through runs with a cursor', async () => {
@@ -233,6 +244,62 @@ describe.each(databases.eachSupportedId())(
           target: id,
         }),
       ).toHaveLength(1);
+    });
+
+    it('lists providers and registers a git source', async () => {
+      const { server } = await start();
+      const list = await request(server).get('/api/gantry/providers');
+      expect(list.status).toBe(200);
+      expect(
+        list.body.items.find((p: any) => p.name === 'database-team'),
+      ).toMatchObject({
+        healthy: true,
+        workflows: ['create-postgres'],
+        origin: { kind: 'local' },
+      });
+      const repo = mkdtempSync(path.join(tmpdir(), 'gantry-api-repo-'));
+      const git = (...args: string[]) =>
+        execFileSync('git', args, {
+          cwd: repo,
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: 't',
+            GIT_AUTHOR_EMAIL: 't@x',
+            GIT_COMMITTER_NAME: 't',
+            GIT_COMMITTER_EMAIL: 't@x',
+          },
+        });
+      git('init', '--quiet', '--initial-branch=main');
+      mkdirSync(path.join(repo, 'workflows'));
+      writeFileSync(path.join(repo, 'provider.yaml'), 'name: hello-team\n');
+      writeFileSync(
+        path.join(repo, 'workflows', 'hello.yaml'),
+        'name: hello\nsteps:\n  - id: hi\n    type: shell\n    command: echo from git\n',
+      );
+      git('add', '-A');
+      git('commit', '--quiet', '-m', 'first');
+      const bad = await request(server)
+        .post('/api/gantry/admin/providers')
+        .send({ name: 'Hello', git_url: 'nope' });
+      expect(bad.status).toBe(400);
+      const registered = await request(server)
+        .post('/api/gantry/admin/providers')
+        .send({ name: 'hello-team', git_url: `file://${repo}`, ref: 'main' });
+      expect(registered.status).toBe(201);
+      expect(registered.body).toMatchObject({
+        name: 'hello-team',
+        healthy: true,
+        workflows: ['hello'],
+      });
+      const run = await request(server)
+        .post('/api/gantry/runs')
+        .send({ workflow: 'hello-team/hello' });
+      expect(run.status).toBe(201);
+      const done = await waitForStatus(server, run.body.id, [
+        'succeeded',
+        'failed',
+      ]);
+      expect(done.steps[0].outputs.stdout).toBe('from git\n');
     });
 
     it('cancels and retries through the API', async () => {

@@ -7,7 +7,7 @@ import { ApprovalService } from './approvals/ApprovalService';
 import { applyMigrations } from './database/migrations';
 import { WorkflowEngine } from './engine/WorkflowEngine';
 import { createBuiltinExecutors } from './executors';
-import { LocalProviderWorkflows } from './providers/LocalProviderWorkflows';
+import { ProviderRegistry } from './providers/ProviderRegistry';
 import { DatabaseRunStore } from './runs/DatabaseRunStore';
 
 /**
@@ -46,13 +46,17 @@ export async function createLocalEngine(
     workspace: options.workdir ? path.resolve(options.workdir) : undefined,
     pollMs: 20,
   });
-  const providers = new LocalProviderWorkflows(
-    path.resolve(options.providersDirectory ?? 'providers'),
-  );
+  const providers = new ProviderRegistry({
+    localDirectory: path.resolve(options.providersDirectory ?? 'providers'),
+    cacheDirectory: mkdtempSync(
+      path.join(os.tmpdir(), 'gantry-local-providers-'),
+    ),
+    sources: async () => [],
+    knownStepTypes: () => executors.knownTypes(),
+  });
+  await providers.refresh();
   engine.resolveWorkflow = async (provider, workflow) => {
-    const found = provider
-      ? await providers.get(provider, workflow)
-      : undefined;
+    const found = provider ? providers.workflow(provider, workflow) : undefined;
     return found && { text: found.text, file: found.file };
   };
   engine.start();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import {
   coreServices,
@@ -17,7 +18,8 @@ import { applyMigrations } from './database/migrations';
 import { WorkflowEngine } from './engine/WorkflowEngine';
 import { createBuiltinExecutors } from './executors';
 import { createHealthRouter } from './health/router';
-import { LocalProviderWorkflows } from './providers/LocalProviderWorkflows';
+import { ProviderRegistry } from './providers/ProviderRegistry';
+import { createProvidersRouter } from './providers/router';
 import { DatabaseRunStore } from './runs/DatabaseRunStore';
 import type { SmtpSettings } from './executors';
 import type { Config } from '@backstage/config';
@@ -58,6 +60,7 @@ export const gantryPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         signals: signalsServiceRef,
+        scheduler: coreServices.scheduler,
       },
       async init({
         config,
@@ -68,6 +71,7 @@ export const gantryPlugin = createBackendPlugin({
         lifecycle,
         logger,
         signals,
+        scheduler,
       }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
@@ -88,12 +92,36 @@ export const gantryPlugin = createBackendPlugin({
         const approvals = new ApprovalService(knex);
         const audit = new AuditService(knex);
         const events = new RunEventBus();
-        const providers = new LocalProviderWorkflows(
-          path.resolve(
-            config.getOptionalString('gantry.providers.directory') ??
+        const providersConfig = config.getOptionalConfig('gantry.providers');
+        const providers = new ProviderRegistry({
+          localDirectory: path.resolve(
+            providersConfig?.getOptionalString('directory') ??
               '../../providers',
           ),
-        );
+          cacheDirectory: path.resolve(
+            providersConfig?.getOptionalString('cacheDirectory') ??
+              path.join(os.tmpdir(), 'gantry-provider-cache'),
+          ),
+          // sources from app-config, then those admins registered through the API
+          sources: async () => [
+            ...(providersConfig?.getOptionalConfigArray('sources') ?? []).map(
+              source => ({
+                name: source.getString('name'),
+                git_url: source.getString('git_url'),
+                path: source.getOptionalString('path') ?? '.',
+                ref: source.getOptionalString('ref') ?? 'main',
+              }),
+            ),
+            ...(await knex('provider_sources').select(
+              'name',
+              'git_url',
+              'path',
+              'ref',
+            )),
+          ],
+          knownStepTypes: () => executors.knownTypes(),
+          logger,
+        });
         const engine = new WorkflowEngine({
           store,
           approvals,
@@ -124,7 +152,7 @@ export const gantryPlugin = createBackendPlugin({
         });
         engine.resolveWorkflow = async (provider, workflow) => {
           const found = provider
-            ? await providers.get(provider, workflow)
+            ? providers.workflow(provider, workflow)
             : undefined;
           return found && { text: found.text, file: found.file };
         };
@@ -168,8 +196,32 @@ export const gantryPlugin = createBackendPlugin({
         httpRouter.use(
           createApprovalsRouter({ approvals, audit, httpAuth, permissions }),
         );
+        httpRouter.use(
+          createProvidersRouter({
+            registry: providers,
+            db: knex,
+            audit,
+            defaultTenant,
+            httpAuth,
+            permissions,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
+        await providers.refresh();
+        await scheduler.scheduleTask({
+          id: 'gantry-providers-refresh',
+          // every replica keeps its own copy of the providers
+          scope: 'local',
+          frequency: {
+            minutes: providersConfig?.getOptionalNumber('refreshMinutes') ?? 5,
+          },
+          timeout: { minutes: 5 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            await providers.refresh();
+          },
+        });
         lifecycle.addStartupHook(() => engine.start());
         lifecycle.addShutdownHook(() => engine.stop());
       },

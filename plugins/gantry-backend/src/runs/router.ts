@@ -20,7 +20,7 @@ import {
   WorkflowValidationError,
 } from '../engine/WorkflowEngine';
 import { authorize, pageQuery, parseInput } from '../http';
-import { LocalProviderWorkflows } from '../providers/LocalProviderWorkflows';
+import { ProviderRegistry } from '../providers/ProviderRegistry';
 import { RunEventBus } from './RunEventBus';
 import { RunStore, TERMINAL_RUN_STATUSES } from './types';
 
@@ -69,7 +69,7 @@ const eventsSchema = z.object({
 export interface RunsRouterOptions {
   engine: WorkflowEngine;
   store: RunStore;
-  providers: LocalProviderWorkflows;
+  providers: ProviderRegistry;
   audit: AuditService;
   events: RunEventBus;
   httpAuth: HttpAuthService;
@@ -96,7 +96,7 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
     let file: string | undefined;
     if (body.workflow) {
       const [provider, name] = body.workflow.split('/');
-      const found = await options.providers.get(provider, name);
+      const found = options.providers.workflow(provider, name);
       if (!found)
         throw new NotFoundError(`workflow ${body.workflow} does not exist`);
       definition = found.text;
