@@ -128,7 +128,7 @@ describe.each(databases.eachSupportedId())(
       const { server } = await start();
       const res = await request(server).post('/api/gantry/runs').send({
         workflow: 'database-team/create-postgres',
-        spec: 'apiVersion: score.dev/v1b1\nmetadata:\n  name: checkout\n',
+        spec: 'apiVersion: score.dev/v1b1\nmetadata:\n  name: checkout\ncontainers:\n  web:\n    image: nginx\n',
         profile: 'plan_only',
       });
       expect(res.status).toBe(201);

@@ -66,7 +66,7 @@ steps:
 
   it('plans the demo create-postgres workflow fully in plan_only, without kubectl', async () => {
     const { application } = parseScoreSpec(
-      'apiVersion: score.dev/v1b1\nmetadata:\n  name: checkout\ncontainers: {}\n',
+      'apiVersion: score.dev/v1b1\nmetadata:\n  name: checkout\ncontainers:\n  web:\n    image: nginx\n',
     );
     const run = await submit(
       readFileSync(

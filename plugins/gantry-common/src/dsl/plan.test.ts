@@ -85,7 +85,7 @@ describe('planWorkflow', () => {
 
   it('fills application.* from a Score spec and keeps unknown values as references', () => {
     const { application } = parseScoreSpec(
-      'apiVersion: score.dev/v1b1\nmetadata:\n  name: checkout\n  product: payments\ncontainers: {}\n',
+      'apiVersion: score.dev/v1b1\nmetadata:\n  name: checkout\n  product: payments\ncontainers:\n  web:\n    image: nginx\n',
     );
     const withSpec = planWorkflow(CONDITIONAL, 'w.yaml', {
       context: { application, variables: { ENVIRONMENT: 'production' } },
