@@ -20,6 +20,8 @@ import { createBuiltinExecutors } from './executors';
 import { createHealthRouter } from './health/router';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { createProvidersRouter } from './providers/router';
+import { DeploymentService } from './deployments/DeploymentService';
+import { createDeploymentsRouter } from './deployments/router';
 import { DatabaseRunStore } from './runs/DatabaseRunStore';
 import type { SmtpSettings } from './executors';
 import type { Config } from '@backstage/config';
@@ -195,6 +197,22 @@ export const gantryPlugin = createBackendPlugin({
         );
         httpRouter.use(
           createApprovalsRouter({ approvals, audit, httpAuth, permissions }),
+        );
+        const deployments = new DeploymentService({
+          db: knex,
+          engine,
+          store,
+          providers,
+          logger,
+        });
+        httpRouter.use(
+          createDeploymentsRouter({
+            deployments,
+            audit,
+            defaultTenant,
+            httpAuth,
+            permissions,
+          }),
         );
         httpRouter.use(
           createProvidersRouter({

@@ -751,6 +751,7 @@ export class WorkflowEngine {
         ctx.stepMap,
         this.options.secrets,
         redactor,
+        run.profile === 'plan_only',
       );
       const render = (
         value: unknown,

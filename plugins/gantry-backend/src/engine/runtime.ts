@@ -36,6 +36,8 @@ export class RuntimeValues {
     private readonly steps: Map<string, StepRecord>,
     private readonly secrets: SecretSource,
     private readonly redactor: Redactor,
+    /** plan_only runs keep what cannot resolve yet as written, like a plan does. */
+    private readonly keepUnresolved = false,
   ) {
     this.resolver = new ReferenceResolver(workflow, graph, {
       application: context.application,
@@ -47,8 +49,14 @@ export class RuntimeValues {
 
   /** Rendering of `ref` inside `step`; throws RuntimeReferenceError when it cannot resolve. */
   render(ref: RefPart, step: WorkflowStep): RefRendering {
-    const value = this.lookup(ref.path, step, ref.raw);
-    return value === KEEP ? { keep: true } : { value };
+    try {
+      const value = this.lookup(ref.path, step, ref.raw);
+      return value === KEEP ? { keep: true } : { value };
+    } catch (error) {
+      if (this.keepUnresolved && error instanceof RuntimeReferenceError)
+        return { keep: true };
+      throw error;
+    }
   }
 
   /** The value of a path, for conditions. */

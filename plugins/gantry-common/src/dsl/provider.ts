@@ -15,6 +15,23 @@ export const providerSchema = z.strictObject({
   supported_resources: z.array(z.string()).optional(),
   tags: z.array(z.string()).optional(),
   product: z.string().optional(),
+  /**
+   * Resource types this provider provisions and the workflows that do it.
+   * Without an entry, a type in supported_resources uses create-<type> and
+   * delete-<type>.
+   */
+  capabilities: z
+    .array(
+      z.strictObject({
+        type: z.string().min(1),
+        class: z.string().optional(),
+        environment: z.string().optional(),
+        create: z.string().min(1),
+        update: z.string().optional(),
+        delete: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type ProviderManifest = z.infer<typeof providerSchema>;
