@@ -67,6 +67,22 @@ export const workflowExecutor: GantryStepExecutor<{
     workflow: z.string().min(1),
     variables: z.record(z.string(), z.unknown()).optional(),
   }),
+  // the child run inherits plan_only, so planning it is running it
+  async plan(ctx) {
+    const result = await workflowExecutor.execute(ctx);
+    const steps = (result.outputs.steps ?? {}) as Record<
+      string,
+      { plan?: string[] }
+    >;
+    return [
+      `sub-workflow ${ctx.config.provider ? `${ctx.config.provider}/` : ''}${
+        ctx.config.workflow
+      } (run ${result.outputs.run_id})`,
+      ...Object.entries(steps).flatMap(([id, o]) =>
+        (o.plan ?? []).map(line => `  ${id}: ${line}`),
+      ),
+    ];
+  },
   async execute(ctx) {
     if (!ctx.runSubWorkflow)
       throw new StepFailedError('sub-workflows are not available here');
