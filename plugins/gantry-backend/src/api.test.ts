@@ -254,7 +254,7 @@ describe.each(databases.eachSupportedId())(
         list.body.items.find((p: any) => p.name === 'database-team'),
       ).toMatchObject({
         healthy: true,
-        workflows: ['create-postgres'],
+        workflows: ['create-postgres', 'delete-postgres'],
         origin: { kind: 'local' },
       });
       const repo = mkdtempSync(path.join(tmpdir(), 'gantry-api-repo-'));
