@@ -4,6 +4,11 @@ import { SECURITY_PROFILES } from '@internal/plugin-gantry-common';
 import { version } from '../package.json';
 import { runPlan } from './commands/plan';
 import { approvalsCommand, runsCommand } from './commands/remote';
+import {
+  deployCommand,
+  listCommands,
+  providersCommand,
+} from './commands/providers';
 import { runRun } from './commands/run';
 import { ServerError } from './commands/server';
 import { runValidate } from './commands/validate';
@@ -158,6 +163,9 @@ Examples:
 
   program.addCommand(runsCommand());
   program.addCommand(approvalsCommand());
+  program.addCommand(providersCommand());
+  program.addCommand(deployCommand());
+  listCommands().forEach(c => program.addCommand(c));
   return program;
 }
 

@@ -97,6 +97,43 @@ describe('gantry against a running backend', () => {
     expect(JSON.parse(list.stdout).items.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('deploys a Score spec and follows the deployment', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gantry-deploy-'));
+    const spec = path.join(dir, 'score.yaml');
+    writeFileSync(
+      spec,
+      'apiVersion: score.dev/v1b1\nmetadata:\n  name: cli-checkout\n  product: payments\ncontainers:\n  web:\n    image: nginx:latest\nresources:\n  db:\n    type: postgres\n',
+    );
+    const res = await gantry(
+      'deploy',
+      spec,
+      '--server',
+      url,
+      '--profile',
+      'plan_only',
+    );
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toMatch(/deployment dep_\S+ of cli-checkout \(first\)/);
+    expect(res.stdout).toMatch(
+      /✔ resource db via database-team\/create-postgres succeeded/,
+    );
+    expect(res.stdout).toMatch(
+      /✔ post-deployment checkout-team\/payments-smoke-test succeeded/,
+    );
+    expect(res.stdout).toMatch(/deployment succeeded/);
+    expect(res.code).toBe(0);
+    const providers = await gantry(
+      'providers',
+      'list',
+      '--server',
+      url,
+      '--json',
+    );
+    expect(JSON.parse(providers.stdout).map((p: any) => p.name)).toContain(
+      'database-team',
+    );
+  });
+
   it('lists and decides approvals, and reports server errors without a stack trace', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gantry-remote-'));
     const file = path.join(dir, 'gate.yaml');

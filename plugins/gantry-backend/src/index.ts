@@ -16,3 +16,6 @@ export type {
   RunStatus,
   StepStatus,
 } from './runs/types';
+export { ProviderRegistry } from './providers/ProviderRegistry';
+export type { ProviderStatus } from './providers/ProviderRegistry';
+export { builtinExecutors, createBuiltinExecutors } from './executors';

@@ -14,15 +14,39 @@ export class ServerClient {
   }
 
   async request(method: string, path: string, body?: unknown): Promise<any> {
+    return this.send(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      'application/json',
+    );
+  }
+
+  /** Sends a text body, e.g. a YAML Score spec. */
+  async requestText(
+    method: string,
+    path: string,
+    body: string,
+    type = 'application/yaml',
+  ): Promise<any> {
+    return this.send(method, path, body, type);
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    type: string,
+  ): Promise<any> {
     let response: Response;
     try {
       response = await fetch(`${this.base}${path}`, {
         method,
         headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(body !== undefined ? { 'content-type': type } : {}),
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body,
       });
     } catch (error) {
       throw new ServerError(
