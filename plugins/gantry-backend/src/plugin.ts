@@ -205,6 +205,8 @@ export const gantryPlugin = createBackendPlugin({
           providers,
           logger,
         });
+        engine.resolveResource = (type, resourceClass) =>
+          deployments.resolveResource(type, resourceClass);
         httpRouter.use(
           createDeploymentsRouter({
             deployments,

@@ -20,6 +20,11 @@ export interface GantryStepContext<TConfig = Record<string, unknown>> {
   signal: AbortSignal;
   /** Streams one log line (secrets are redacted before it is stored). */
   log(line: string, stream?: 'stdout' | 'stderr'): void;
+  /** The provider workflow that provisions a resource type (for `resource-provisioning`). */
+  resolveResource?(
+    type: string,
+    resourceClass?: string,
+  ): { provider: string; workflow: string };
   /** Evaluates a CEL condition with the run's references (for `assert`). */
   evaluate?(expression: string): boolean;
   /** Starts a sub-workflow and waits for it (for `type: workflow`). */
@@ -53,6 +58,11 @@ export interface GantryStepExecutor<TConfig = any> {
   /** The step `type` this executor handles, e.g. `shell`. */
   type: string;
   description?: string;
+  /**
+   * Config paths holding CEL expressions: their references stay as written
+   * and are evaluated as values through `context.evaluate`.
+   */
+  expressionPaths?(path: (string | number)[]): boolean;
   /** Zod schema of the step's `config`; errors name the field. */
   configSchema?: z.ZodType<TConfig>;
   /**

@@ -69,6 +69,8 @@ export class ServerClient {
   async follow(runId: string, print?: (line: string) => void): Promise<any> {
     let cursor = 0;
     for (;;) {
+      // the status first: if the run had ended, this page holds its last events
+      const run = await this.request('GET', `/runs/${runId}`);
       const page = await this.request(
         'GET',
         `/runs/${runId}/events?after=${cursor}`,
@@ -78,12 +80,8 @@ export class ServerClient {
         if (line) print!(line);
       }
       cursor = page.cursor;
-      const run = await this.request('GET', `/runs/${runId}`);
-      if (
-        ['succeeded', 'failed', 'cancelled'].includes(run.status) &&
-        page.items.length === 0
-      )
-        return run;
+      const ended = ['succeeded', 'failed', 'cancelled'].includes(run.status);
+      if (ended && page.items.length === 0) return run;
       if (page.items.length === 0) await new Promise(r => setTimeout(r, 300));
     }
   }

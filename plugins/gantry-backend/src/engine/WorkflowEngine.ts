@@ -753,19 +753,27 @@ export class WorkflowEngine {
         redactor,
         run.profile === 'plan_only',
       );
+      const executor = executors.get(step.type);
+      // expressions (an assert's condition, policy rules) keep their
+      // references: they are evaluated with values, never pasted into
+      const isExpression = executor.expressionPaths ?? (() => false);
       const render = (
         value: unknown,
         shellPath: (p: (string | number)[]) => boolean,
-      ) => interpolateValue(value, ref => values.render(ref, step), shellPath);
-      // an assert's condition is evaluated with references as values, never pasted
-      const { condition: assertion, ...rest } = step.config;
-      const config = render(step.type === 'assert' ? rest : step.config, p =>
-        isShellCommandPath(step, ['config', ...p]),
+        expression: (p: (string | number)[]) => boolean = () => false,
+      ) =>
+        interpolateValue(
+          value,
+          (ref, p) =>
+            expression(p) ? { keep: true } : values.render(ref, step),
+          shellPath,
+        );
+      const config = render(
+        step.config,
+        p => isShellCommandPath(step, ['config', ...p]),
+        isExpression,
       ) as Record<string, unknown>;
-      if (step.type === 'assert' && assertion !== undefined)
-        config.condition = assertion;
       const env = render(step.env, () => false) as Record<string, unknown>;
-      const executor = executors.get(step.type);
       const parsed = executor.configSchema
         ? executor.configSchema.safeParse(config)
         : { success: true as const, data: config };
@@ -802,6 +810,11 @@ export class WorkflowEngine {
           workflow: string;
           variables: Record<string, string>;
         }) => this.runSubWorkflow(run, step, request, controller.signal),
+        resolveResource: (type: string, resourceClass?: string) => {
+          if (!this.resolveResource)
+            throw new StepFailedError('no provider registry is configured');
+          return this.resolveResource(type, resourceClass);
+        },
         evaluate: (expression: string) => {
           const prepared = prepareCondition(expression);
           const bound = Object.fromEntries(
@@ -1062,6 +1075,12 @@ export class WorkflowEngine {
     }
   }
 
+  /** Finds the provider workflow for a resource type (set by the deployments domain). */
+  resolveResource?: (
+    type: string,
+    resourceClass?: string,
+  ) => { provider: string; workflow: string };
+
   /** Finds provider workflows for `type: workflow` steps (set by the providers domain). */
   resolveWorkflow?: (
     provider: string | undefined,
@@ -1113,14 +1132,12 @@ export class WorkflowEngine {
     status: RunStatus,
     error?: string,
   ): Promise<void> {
-    await this.options.store.updateRun(run.id, {
-      status,
-      error,
-      finishedAt: now(),
+    await this.options.store.inTransaction(async store => {
+      await store.updateRun(run.id, { status, error, finishedAt: now() });
+      await store.appendEvents(run, [
+        { type: 'run', data: { status, ...(error ? { error } : {}) } },
+      ]);
     });
-    await this.options.store.appendEvents(run, [
-      { type: 'run', data: { status, ...(error ? { error } : {}) } },
-    ]);
     this.options.onEvents?.(run.id);
   }
 

@@ -17,6 +17,7 @@ export const assertExecutor: GantryStepExecutor<{
     condition: z.string().min(1),
     message: z.string().optional(),
   }),
+  expressionPaths: p => p[0] === 'condition',
   async execute(ctx) {
     if (!ctx.evaluate)
       throw new StepFailedError('this engine cannot evaluate conditions');

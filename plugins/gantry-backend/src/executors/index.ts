@@ -11,6 +11,15 @@ import { databaseMigrationExecutor } from './databaseMigration';
 import { createEmailExecutor } from './email';
 import { kubernetesExecutor } from './kubernetes';
 import { terraformExecutor } from './terraform';
+import {
+  costAnalysisExecutor,
+  monitoringExecutor,
+  policyExecutor,
+  resourceProvisioningExecutor,
+  securityExecutor,
+  taggingExecutor,
+} from './guide';
+import { vaultSetupExecutor } from './vault';
 import { shellExecutor } from './shell';
 import { validationExecutor } from './validation';
 
@@ -32,6 +41,13 @@ export const builtinExecutors: GantryStepExecutor[] = [
   terraformExecutor,
   ansibleExecutor,
   databaseMigrationExecutor,
+  vaultSetupExecutor,
+  policyExecutor,
+  costAnalysisExecutor,
+  taggingExecutor,
+  monitoringExecutor,
+  securityExecutor,
+  resourceProvisioningExecutor,
 ];
 
 /** The built-in executors, with email going through `smtp` when configured. */
