@@ -39,8 +39,29 @@ export interface Config {
     policy?: {
       /** plan_only, restricted, standard or elevated. */
       profile?: string;
+      /** Profile per environment class (the run's ENVIRONMENT variable); runs get the stricter one. */
+      profiles?: { [environment: string]: string };
       allowedStepTypes?: string[];
+      /** Product workflows (provider/workflow) deployments may run. */
+      allowedProductWorkflows?: string[];
       maxSteps?: number;
+      /** A run taking longer fails, its running steps aborted. */
+      maxDurationSeconds?: number;
+      /** Runs executing at once across every replica. */
+      maxConcurrentRuns?: number;
+      /** Hosts steps may call; '*.example.com' matches subdomains. */
+      allowedOutboundDomains?: string[];
+    };
+    notifications?: {
+      smtp?: {
+        host: string;
+        port: number;
+        secure?: boolean;
+        user?: string;
+        /** @visibility secret */
+        password?: string;
+        from: string;
+      };
     };
     /**
      * Secrets workflows reach as ${secrets.<name>}; also read from

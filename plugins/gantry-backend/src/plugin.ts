@@ -146,9 +146,19 @@ export const gantryPlugin = createBackendPlugin({
             profile: policyConfig?.getOptionalString('profile') as
               | SecurityProfile
               | undefined,
+            profiles: policyConfig?.getOptional('profiles') as
+              | Record<string, SecurityProfile>
+              | undefined,
             allowedStepTypes:
               policyConfig?.getOptionalStringArray('allowedStepTypes'),
             maxSteps: policyConfig?.getOptionalNumber('maxSteps'),
+            allowedOutboundDomains: policyConfig?.getOptionalStringArray(
+              'allowedOutboundDomains',
+            ),
+            maxDurationSeconds:
+              policyConfig?.getOptionalNumber('maxDurationSeconds'),
+            maxConcurrentRuns:
+              policyConfig?.getOptionalNumber('maxConcurrentRuns'),
           },
           onEvents: runId => events.notify(runId),
         });
@@ -204,6 +214,9 @@ export const gantryPlugin = createBackendPlugin({
           store,
           providers,
           logger,
+          allowedProductWorkflows: policyConfig?.getOptionalStringArray(
+            'allowedProductWorkflows',
+          ),
         });
         engine.resolveResource = (type, resourceClass) =>
           deployments.resolveResource(type, resourceClass);

@@ -25,6 +25,8 @@ export interface GantryStepContext<TConfig = Record<string, unknown>> {
     type: string,
     resourceClass?: string,
   ): { provider: string; workflow: string };
+  /** Throws when policy allowedOutboundDomains does not allow calling `url`. */
+  checkOutbound?(url: string): void;
   /** Evaluates a CEL condition with the run's references (for `assert`). */
   evaluate?(expression: string): boolean;
   /** Starts a sub-workflow and waits for it (for `type: workflow`). */

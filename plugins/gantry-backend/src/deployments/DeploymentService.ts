@@ -117,6 +117,8 @@ export class DeploymentService {
       store: RunStore;
       providers: ProviderRegistry;
       logger: { error(message: string): void };
+      /** Only these product workflows (provider/workflow) may run, when set. */
+      allowedProductWorkflows?: string[];
     },
   ) {}
 
@@ -267,6 +269,19 @@ export class DeploymentService {
         ),
     };
 
+    const allowed = this.deps.allowedProductWorkflows;
+    const refused = allowed
+      ? plan.workflows.filter(
+          w => !allowed.includes(`${w.provider}/${w.workflow}`),
+        )
+      : [];
+    if (refused.length > 0) {
+      throw new InputError(
+        `policy allowedProductWorkflows: ${refused
+          .map(w => `${w.provider}/${w.workflow}`)
+          .join(', ')} may not run (allowed: ${allowed!.join(', ') || 'none'})`,
+      );
+    }
     const id = newTimeOrderedId('dep_');
     const runs: DeploymentRunRef[] = [
       ...plan.resources.map(r => ({

@@ -159,6 +159,22 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('refuses a deployment whose product workflows are not in allowedProductWorkflows', async () => {
+      const server = await start({
+        policy: {
+          allowedProductWorkflows: ['checkout-team/payments-preflight'],
+        },
+      });
+      const res = await request(server)
+        .post('/api/gantry/specs?profile=plan_only')
+        .set('content-type', 'application/yaml')
+        .send(TEST_CHECKOUT);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /policy allowedProductWorkflows: checkout-team\/payments-first-setup, checkout-team\/payments-smoke-test may not run/,
+      );
+    });
+
     it('refuses a workflow with a step type outside allowedStepTypes, naming the rule', async () => {
       const server = await start({
         policy: { allowedStepTypes: ['kubernetes', 'approval'] },

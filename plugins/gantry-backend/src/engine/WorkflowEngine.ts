@@ -10,6 +10,8 @@ import {
   isShellCommandPath,
   PreparedCondition,
   prepareCondition,
+  effectiveProfile,
+  outboundAllowed,
   SecurityProfile,
   ShellInterpolationError,
   specialWhen,
@@ -139,8 +141,11 @@ export class WorkflowEngine {
         },
       ]);
     }
-    const profile =
-      request.profile ?? this.options.policy?.profile ?? 'standard';
+    const profile = effectiveProfile(
+      this.options.policy ?? {},
+      request.profile,
+      request.context?.variables?.ENVIRONMENT,
+    );
     const context: RunContext = {
       inputs: request.context?.inputs ?? {},
       variables: request.context?.variables ?? {},
@@ -279,7 +284,13 @@ export class WorkflowEngine {
   private async claimLoop(): Promise<void> {
     while (!this.stopping) {
       let claimed = false;
-      if (this.active.size < this.maxConcurrentRuns) {
+      const globalLimit = this.options.policy?.maxConcurrentRuns;
+      if (
+        this.active.size < this.maxConcurrentRuns &&
+        (globalLimit === undefined ||
+          (await this.options.store.countRunning().catch(() => 0)) <
+            globalLimit)
+      ) {
         try {
           const run = await this.options.store.claimNextRun(
             this.workerId,
@@ -363,8 +374,20 @@ export class WorkflowEngine {
         const current = await store.getRun(run.id);
         const steps = await store.getSteps(run.id);
         const stepMap = new Map(steps.map(s => [s.stepId, s]));
-        if (current?.cancelRequested) {
-          running.forEach(r => r.controller.abort(new Error('run cancelled')));
+        const maxSeconds = this.options.policy?.maxDurationSeconds;
+        const startedAt = current?.startedAt
+          ? Date.parse(current.startedAt)
+          : Date.now();
+        const overdue =
+          maxSeconds !== undefined &&
+          Date.now() - startedAt > maxSeconds * 1000;
+        if (current?.cancelRequested || overdue) {
+          const reason = overdue
+            ? `policy maxDurationSeconds: the run took longer than ${maxSeconds}s`
+            : 'cancelled on request';
+          running.forEach(r =>
+            r.controller.abort(new Error(overdue ? reason : 'run cancelled')),
+          );
           await Promise.allSettled([...running.values()].map(r => r.promise));
           for (const step of await store.getSteps(run.id)) {
             if (!TERMINAL_STEP_STATUSES.includes(step.status)) {
@@ -387,7 +410,7 @@ export class WorkflowEngine {
               );
             }
           }
-          await this.finishRun(run, 'cancelled', 'cancelled on request');
+          await this.finishRun(run, overdue ? 'failed' : 'cancelled', reason);
           return;
         }
         const runFailed = steps.some(
@@ -810,6 +833,16 @@ export class WorkflowEngine {
           workflow: string;
           variables: Record<string, string>;
         }) => this.runSubWorkflow(run, step, request, controller.signal),
+        checkOutbound: (url: string) => {
+          const allowed = this.options.policy?.allowedOutboundDomains;
+          if (!outboundAllowed(url, allowed)) {
+            throw new StepFailedError(
+              `policy allowedOutboundDomains: ${url} is not an allowed destination (allowed: ${allowed!.join(
+                ', ',
+              )})`,
+            );
+          }
+        },
         resolveResource: (type: string, resourceClass?: string) => {
           if (!this.resolveResource)
             throw new StepFailedError('no provider registry is configured');

@@ -133,6 +133,7 @@ export const httpExecutor: GantryStepExecutor<z.infer<typeof httpSchema>> = {
   configSchema: httpSchema,
   async execute(ctx) {
     const { url, method, headers, body, expectStatus } = ctx.config;
+    ctx.checkOutbound?.(url);
     const init: RequestInit = {
       method,
       headers: { ...headers },
@@ -183,6 +184,7 @@ export const webhookExecutor: GantryStepExecutor<
     'POSTs a JSON notification; X-Gantry-Signature carries its HMAC-SHA256',
   configSchema: webhookSchema,
   async execute(ctx) {
+    ctx.checkOutbound?.(ctx.config.url);
     const body = JSON.stringify({
       run: ctx.runId,
       step: ctx.stepId,

@@ -93,6 +93,7 @@ export const validationExecutor: GantryStepExecutor<z.infer<typeof schema>> = {
       ...(ctx.config.checks ?? []),
       ...(ctx.config.healthChecks ?? []),
     ].map(normalize);
+    for (const c of checks) ctx.checkOutbound?.(c.http ?? `tcp://${c.tcp}`);
     const timeoutMs = (parseDurationSeconds(ctx.config.timeout) ?? 10) * 1000;
     const delayMs = (parseDurationSeconds(ctx.config.retryDelay) ?? 1) * 1000;
     const attempts = (ctx.config.retries ?? 0) + 1;

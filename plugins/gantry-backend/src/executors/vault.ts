@@ -50,6 +50,7 @@ async function vault(
       'vault-setup needs a Vault address and token: config.address and config.token (e.g. ${secrets.vault_token}), or VAULT_ADDR and VAULT_TOKEN',
     );
   }
+  ctx.checkOutbound?.(address);
   const response = await fetch(`${address.replace(/\/+$/, '')}/v1/${path}`, {
     method,
     headers: {

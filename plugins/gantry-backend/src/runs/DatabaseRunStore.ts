@@ -196,6 +196,15 @@ export class DatabaseRunStore implements RunStore {
     return rows.map(toStep);
   }
 
+  async countRunning(): Promise<number> {
+    // claimed and leased: being executed, whatever status it shows yet
+    const [{ count }] = await this.db('runs')
+      .whereNotNull('claimed_by')
+      .andWhere('claimed_until', '>', Date.now())
+      .count({ count: '*' });
+    return Number(count);
+  }
+
   async claimNextRun(
     worker: string,
     leaseMs: number,

@@ -150,6 +150,8 @@ export interface RunStore {
     filter: RunFilter,
   ): Promise<{ items: RunRecord[]; nextCursor?: string }>;
   getSteps(runId: string): Promise<StepRecord[]>;
+  /** Runs claimed right now by some worker (any replica). */
+  countRunning(): Promise<number>;
   /** Claims one runnable run whose lease is free or expired. */
   claimNextRun(worker: string, leaseMs: number): Promise<RunRecord | undefined>;
   /** Extends the lease; false when another worker took the run. */

@@ -34,9 +34,68 @@ export const RESTRICTED_SAFE_STEP_TYPES = new Set([
 /** Admin policy: what workflows may contain (from app-config). */
 export interface WorkflowPolicy {
   profile?: SecurityProfile;
+  /** Profile per environment class (the run's ENVIRONMENT variable). */
+  profiles?: Record<string, SecurityProfile>;
   /** When set, only these step types are allowed. */
   allowedStepTypes?: string[];
+  /** When set, only these product workflows (provider/workflow) run on deployments. */
+  allowedProductWorkflows?: string[];
   maxSteps?: number;
+  /** A run taking longer fails (its running steps are aborted). */
+  maxDurationSeconds?: number;
+  /** Runs executing at once across every replica. */
+  maxConcurrentRuns?: number;
+  /** Hosts steps may call (http, webhooks, health checks, Vault); `*.example.com` matches subdomains. */
+  allowedOutboundDomains?: string[];
+}
+
+const STRICTNESS: SecurityProfile[] = [
+  'elevated',
+  'standard',
+  'restricted',
+  'plan_only',
+];
+
+/** The stricter of two profiles. */
+export function stricterProfile(
+  a: SecurityProfile,
+  b: SecurityProfile,
+): SecurityProfile {
+  return STRICTNESS.indexOf(a) >= STRICTNESS.indexOf(b) ? a : b;
+}
+
+/**
+ * The profile a run gets: the one asked for, made at least as strict as the
+ * one configured for its environment class and the default profile.
+ */
+export function effectiveProfile(
+  policy: WorkflowPolicy,
+  requested: SecurityProfile | undefined,
+  environment: string | undefined,
+): SecurityProfile {
+  const floor =
+    (environment && policy.profiles?.[environment]) ||
+    policy.profile ||
+    'standard';
+  return requested ? stricterProfile(requested, floor) : floor;
+}
+
+/** Whether `url` may be called under `allowedOutboundDomains` (unset allows all). */
+export function outboundAllowed(
+  url: string,
+  allowed: string[] | undefined,
+): boolean {
+  if (!allowed) return true;
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return allowed.some(pattern => {
+    const p = pattern.toLowerCase();
+    return p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p;
+  });
 }
 
 export interface PolicyViolation {
