@@ -503,6 +503,112 @@ export class DeploymentService {
     };
   }
 
+  /** Deployments of an application, newest first, a page at a time. */
+  async listDeployments(filter: {
+    tenant: string;
+    application: string;
+    limit: number;
+    cursor?: string;
+  }) {
+    const query = this.deps
+      .db('deployments')
+      .where({ tenant: filter.tenant, application: filter.application })
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1);
+    if (filter.cursor) query.where('id', '<', filter.cursor);
+    const rows = await query;
+    const items = rows.slice(0, filter.limit).map(toDeployment);
+    return {
+      items,
+      nextCursor:
+        rows.length > filter.limit ? items[items.length - 1].id : undefined,
+    };
+  }
+
+  /**
+   * Deletes an application: each active resource is deprovisioned through
+   * its provider's delete workflow (deleting → deleted, or failed), then the
+   * application is marked deleted. Resolves when all runs have finished.
+   */
+  async deleteApplication(request: {
+    tenant: string;
+    name: string;
+    actor: string;
+    profile?: SecurityProfile;
+  }) {
+    const app = await this.getApplication(request.tenant, request.name);
+    const { application } = parseScoreSpec(app.spec);
+    const results: Array<{
+      resource: string;
+      status: string;
+      runId?: string;
+      reason?: string;
+    }> = [];
+    for (const resource of app.resources.filter(r => r.status === 'active')) {
+      const where = {
+        tenant: request.tenant,
+        application: request.name,
+        name: resource.name,
+      };
+      const capability = this.deps.providers
+        .get(resource.provider ?? '')
+        ?.provider?.manifest.capabilities?.find(
+          c => c.type === resource.type && c.delete,
+        );
+      const workflow = capability?.delete ?? `delete-${resource.type}`;
+      const source = resource.provider
+        ? this.deps.providers.workflow(resource.provider, workflow)
+        : undefined;
+      if (!source) {
+        await this.deps
+          .db('resources')
+          .where(where)
+          .update({ status: 'deleted', updated_at: new Date() });
+        results.push({
+          resource: resource.name,
+          status: 'deleted',
+          reason: `${resource.provider} has no ${workflow} workflow; nothing to deprovision`,
+        });
+        continue;
+      }
+      await this.deps
+        .db('resources')
+        .where(where)
+        .update({ status: 'deleting', updated_at: new Date() });
+      const run = await this.deps.engine.submit({
+        definition: source.text,
+        file: source.file,
+        workflowRef: `${resource.provider}/${workflow}`,
+        tenant: request.tenant,
+        createdBy: request.actor,
+        context: { application: application!, variables: {} },
+        profile: request.profile,
+      });
+      const done = await this.deps.engine.waitFor(
+        run.id,
+        undefined,
+        24 * 3600_000,
+      );
+      const status = done.status === 'succeeded' ? 'deleted' : 'failed';
+      await this.deps
+        .db('resources')
+        .where(where)
+        .update({ status, run_id: run.id, updated_at: new Date() });
+      results.push({ resource: resource.name, status, runId: run.id });
+    }
+    if (results.every(r => r.status === 'deleted')) {
+      await this.deps
+        .db('applications')
+        .where({ tenant: request.tenant, name: request.name })
+        .update({ status: 'deleted', updated_at: new Date() });
+    }
+    return {
+      application: request.name,
+      deleted: results.every(r => r.status === 'deleted'),
+      resources: results,
+    };
+  }
+
   /** Starts a manual product workflow for an application. */
   async runManual(request: {
     tenant: string;

@@ -121,6 +121,13 @@ describe.each(databases.eachSupportedId())(
         'checkout-team/payments-smoke-test',
       ]);
 
+      const history = await request(server).get(
+        '/api/gantry/applications/test-checkout/deployments?limit=1',
+      );
+      expect(history.body.items).toHaveLength(1);
+      expect(history.body.items[0].id).toBe(second.body.id);
+      expect(history.body.nextCursor).toBe(second.body.id);
+
       const manual = await request(server).post(
         '/api/gantry/applications/test-checkout/workflows/checkout-team/payments-reconcile/runs?profile=plan_only',
       );

@@ -112,6 +112,39 @@ export function createDeploymentsRouter(options: {
     );
   });
 
+  router.get('/applications/:name/deployments', async (req, res) => {
+    await authorize(req, options, gantryReadPermission);
+    const { tenant, limit, cursor } = parseInput(listQuery, req.query, 'query');
+    res.json(
+      await deployments.listDeployments({
+        tenant: tenant ?? options.defaultTenant,
+        application: req.params.name,
+        limit,
+        cursor,
+      }),
+    );
+  });
+
+  router.delete('/applications/:name', async (req, res) => {
+    const caller = await authorize(req, options, gantryRunCreatePermission);
+    const query = parseInput(specQuery, req.query, 'query');
+    const tenant = query.tenant ?? options.defaultTenant;
+    const result = await deployments.deleteApplication({
+      tenant,
+      name: req.params.name,
+      actor: caller.ref,
+      profile: query.profile,
+    });
+    await audit.record({
+      tenant,
+      actor: caller.ref,
+      action: 'application.delete',
+      target: req.params.name,
+      details: result,
+    });
+    res.status(result.deleted ? 200 : 502).json(result);
+  });
+
   router.post(
     '/applications/:name/workflows/:provider/:workflow/runs',
     async (req, res) => {
