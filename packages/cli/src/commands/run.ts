@@ -1,5 +1,6 @@
 import {
   createLocalEngine,
+  StepRecord,
   WorkflowValidationError,
 } from '@internal/plugin-gantry-backend';
 import {
@@ -33,6 +34,20 @@ interface StepSummary {
   startedAt?: string;
   finishedAt?: string;
   error?: string;
+}
+
+/** The `--json` document: {status, steps[{id, status, attempts, outputs, startedAt, finishedAt, error?}]}. */
+function printRunJson(status: string, records: StepRecord[]): void {
+  const steps: StepSummary[] = records.map(s => ({
+    id: s.stepId,
+    status: s.status,
+    attempts: s.attempts,
+    outputs: s.outputs,
+    startedAt: s.startedAt,
+    finishedAt: s.finishedAt,
+    ...(s.error && s.status !== 'succeeded' ? { error: s.error } : {}),
+  }));
+  process.stdout.write(`${JSON.stringify({ status, steps }, null, 2)}\n`);
 }
 
 /** `gantry run`: exit 0 when the run succeeded, 1 when it did not. */
@@ -104,21 +119,8 @@ async function runLocal(
       if (['succeeded', 'failed', 'cancelled'].includes(current.status)) {
         const rest = await local.store.listEvents(run.id, cursor, 10_000);
         if (rest.length) continue;
-        const steps: StepSummary[] = (await local.store.getSteps(run.id)).map(
-          s => ({
-            id: s.stepId,
-            status: s.status,
-            attempts: s.attempts,
-            outputs: s.outputs,
-            startedAt: s.startedAt,
-            finishedAt: s.finishedAt,
-            ...(s.error && s.status !== 'succeeded' ? { error: s.error } : {}),
-          }),
-        );
         if (options.json)
-          process.stdout.write(
-            `${JSON.stringify({ status: current.status, steps }, null, 2)}\n`,
-          );
+          printRunJson(current.status, await local.store.getSteps(run.id));
         return current.status === 'succeeded' ? 0 : 1;
       }
       if (current.status === 'waiting_approval') {
@@ -174,19 +176,6 @@ async function runOnServer(
     run.id,
     options.json ? undefined : line => process.stdout.write(`${line}\n`),
   );
-  if (options.json) {
-    const steps = final.steps.map((s: any) => ({
-      id: s.stepId,
-      status: s.status,
-      attempts: s.attempts,
-      outputs: s.outputs,
-      startedAt: s.startedAt,
-      finishedAt: s.finishedAt,
-      ...(s.error && s.status !== 'succeeded' ? { error: s.error } : {}),
-    }));
-    process.stdout.write(
-      `${JSON.stringify({ status: final.status, steps }, null, 2)}\n`,
-    );
-  }
+  if (options.json) printRunJson(final.status, final.steps);
   return final.status === 'succeeded' ? 0 : 1;
 }

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { pageOf, toIsoTimestamp } from '../database/rows';
 import { newTimeOrderedId } from '../runs/ids';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied';
@@ -20,15 +21,6 @@ export interface Approval {
 
 export type ApprovalListener = (approval: Approval) => Promise<void>;
 
-const toIso = (v: unknown) =>
-  v === null || v === undefined
-    ? undefined
-    : new Date(
-        typeof v === 'string' && !v.includes('T')
-          ? `${v.replace(' ', 'T')}Z`
-          : (v as any),
-      ).toISOString();
-
 function toApproval(row: any): Approval {
   return {
     id: row.id,
@@ -41,8 +33,8 @@ function toApproval(row: any): Approval {
     requestedBy: row.requested_by,
     decidedBy: row.decided_by ?? undefined,
     reason: row.reason ?? undefined,
-    createdAt: toIso(row.created_at)!,
-    decidedAt: toIso(row.decided_at),
+    createdAt: toIsoTimestamp(row.created_at)!,
+    decidedAt: toIsoTimestamp(row.decided_at),
   };
 }
 
@@ -102,12 +94,7 @@ export class ApprovalService {
     if (filter.runId) query.where('run_id', filter.runId);
     if (filter.cursor) query.where('id', '<', filter.cursor);
     const rows = await query;
-    const items = rows.slice(0, filter.limit).map(toApproval);
-    return {
-      items,
-      nextCursor:
-        rows.length > filter.limit ? items[items.length - 1].id : undefined,
-    };
+    return pageOf(rows, filter.limit, toApproval, a => a.id);
   }
 
   /** Decides a pending approval; `won` is false when it was decided already. */

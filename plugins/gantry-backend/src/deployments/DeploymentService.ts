@@ -8,6 +8,7 @@ import {
   validateWorkflow,
 } from '@internal/plugin-gantry-common';
 import { Knex } from 'knex';
+import { pageOf, toIsoTimestamp } from '../database/rows';
 import { WorkflowEngine } from '../engine/WorkflowEngine';
 import { ProviderRegistry } from '../providers/ProviderRegistry';
 import { newTimeOrderedId } from '../runs/ids';
@@ -65,14 +66,7 @@ interface Plan {
   }>;
 }
 
-const iso = (v: unknown) =>
-  v === null || v === undefined
-    ? undefined
-    : new Date(
-        typeof v === 'string' && !v.includes('T')
-          ? `${v.replace(' ', 'T')}Z`
-          : (v as any),
-      ).toISOString();
+const iso = toIsoTimestamp;
 
 function toDeployment(row: any): Deployment {
   return {
@@ -517,12 +511,7 @@ export class DeploymentService {
       .limit(filter.limit + 1);
     if (filter.cursor) query.where('id', '<', filter.cursor);
     const rows = await query;
-    const items = rows.slice(0, filter.limit).map(toDeployment);
-    return {
-      items,
-      nextCursor:
-        rows.length > filter.limit ? items[items.length - 1].id : undefined,
-    };
+    return pageOf(rows, filter.limit, toDeployment, d => d.id);
   }
 
   /**

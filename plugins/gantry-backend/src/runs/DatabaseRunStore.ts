@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { pageOf, toIsoTimestamp } from '../database/rows';
 import {
   NewRun,
   NewStep,
@@ -13,16 +14,7 @@ import {
 
 const CLAIMABLE = ['pending', 'running'];
 
-function iso(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  const text = String(value);
-  // SQLite's CURRENT_TIMESTAMP is UTC without a zone: "2026-11-23 08:00:00"
-  return /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(text)
-    ? new Date(`${text.replace(' ', 'T')}Z`).toISOString()
-    : new Date(text).toISOString();
-}
+const iso = toIsoTimestamp;
 
 const num = (value: unknown) =>
   value === null || value === undefined ? undefined : Number(value);
@@ -181,12 +173,7 @@ export class DatabaseRunStore implements RunStore {
       query.where('parent_run_id', filter.parentRunId);
     if (filter.cursor) query.where('id', '<', filter.cursor);
     const rows = await query;
-    const items = rows.slice(0, filter.limit).map(toRun);
-    return {
-      items,
-      nextCursor:
-        rows.length > filter.limit ? items[items.length - 1].id : undefined,
-    };
+    return pageOf(rows, filter.limit, toRun, run => run.id);
   }
 
   async getSteps(runId: string): Promise<StepRecord[]> {

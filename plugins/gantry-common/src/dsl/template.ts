@@ -34,58 +34,56 @@ function parsePath(inner: string): string[] | undefined {
   return trimmed.split('.');
 }
 
+/** The two reference syntaxes: how each opens and closes. */
+const SYNTAXES = [
+  { open: '${', close: '}' },
+  { open: '{{', close: '}}' },
+];
+
+/** The reference starting at `i`, if one does. */
+function referenceAt(
+  input: string,
+  i: number,
+): { path: string[]; end: number } | undefined {
+  for (const { open, close } of SYNTAXES) {
+    if (!input.startsWith(open, i)) continue;
+    const end = input.indexOf(close, i + open.length);
+    const path =
+      end > 0 ? parsePath(input.slice(i + open.length, end)) : undefined;
+    if (path) return { path, end: end + close.length };
+  }
+  return undefined;
+}
+
 /** Splits a string into literal text and references. */
 export function scanTemplate(input: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let text = '';
   let i = 0;
-  const flushText = () => {
-    if (text) parts.push({ kind: 'text', text });
-    text = '';
-  };
   while (i < input.length) {
-    const ch = input[i];
-    if (ch === '$' && input[i + 1] === '$') {
+    if (input.startsWith('$$', i)) {
       text += '$';
       i += 2;
       continue;
     }
-    if (ch === '$' && input[i + 1] === '{') {
-      const close = input.indexOf('}', i + 2);
-      const path = close > 0 ? parsePath(input.slice(i + 2, close)) : undefined;
-      if (path) {
-        flushText();
-        parts.push({
-          kind: 'ref',
-          path,
-          raw: input.slice(i, close + 1),
-          start: i,
-          end: close + 1,
-        });
-        i = close + 1;
-        continue;
-      }
+    const ref = referenceAt(input, i);
+    if (ref) {
+      if (text) parts.push({ kind: 'text', text });
+      text = '';
+      parts.push({
+        kind: 'ref',
+        path: ref.path,
+        raw: input.slice(i, ref.end),
+        start: i,
+        end: ref.end,
+      });
+      i = ref.end;
+      continue;
     }
-    if (ch === '{' && input[i + 1] === '{') {
-      const close = input.indexOf('}}', i + 2);
-      const path = close > 0 ? parsePath(input.slice(i + 2, close)) : undefined;
-      if (path) {
-        flushText();
-        parts.push({
-          kind: 'ref',
-          path,
-          raw: input.slice(i, close + 2),
-          start: i,
-          end: close + 2,
-        });
-        i = close + 2;
-        continue;
-      }
-    }
-    text += ch;
+    text += input[i];
     i += 1;
   }
-  flushText();
+  if (text) parts.push({ kind: 'text', text });
   return parts;
 }
 
