@@ -41,7 +41,7 @@ const app = createApp({
 const routes = (
   <FlatRoutes>
     <Route path="/" element={<Navigate to="gantry" />} />
-    <Route path="/gantry" element={<GantryPage />} />
+    <Route path="/gantry/*" element={<GantryPage />} />
     <Route path="/catalog" element={<CatalogIndexPage />} />
     <Route
       path="/catalog/:namespace/:kind/:name"

@@ -89,6 +89,7 @@ export function createProvidersRouter(options: {
         name: w.name,
         file: w.file,
         errors: w.errors,
+        definition: w.text,
       })),
     });
   });

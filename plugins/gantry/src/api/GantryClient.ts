@@ -9,16 +9,77 @@ export class GantryClient implements GantryApi {
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  async getHealth(): Promise<GantryHealthResponse> {
-    return this.get<GantryHealthResponse>('/health');
+  getHealth(): Promise<GantryHealthResponse> {
+    return this.call('GET', '/health');
   }
 
-  private async get<T>(path: string): Promise<T> {
+  listProviders() {
+    return this.call('GET', '/providers?limit=200');
+  }
+
+  getProvider(name: string) {
+    return this.call('GET', `/providers/${encodeURIComponent(name)}`);
+  }
+
+  startRun(request: Parameters<GantryApi['startRun']>[0]) {
+    return this.call('POST', '/runs', request);
+  }
+
+  listRuns(query: { status?: string; cursor?: string; limit?: number }) {
+    const params = new URLSearchParams({ limit: String(query.limit ?? 25) });
+    if (query.status) params.set('status', query.status);
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.call('GET', `/runs?${params}`);
+  }
+
+  getRun(id: string) {
+    return this.call('GET', `/runs/${encodeURIComponent(id)}`);
+  }
+
+  listEvents(id: string, after: number) {
+    return this.call(
+      'GET',
+      `/runs/${encodeURIComponent(id)}/events?after=${after}&limit=1000`,
+    );
+  }
+
+  cancelRun(id: string) {
+    return this.call('POST', `/runs/${encodeURIComponent(id)}/cancel`);
+  }
+
+  retryRun(id: string) {
+    return this.call('POST', `/runs/${encodeURIComponent(id)}/retry`);
+  }
+
+  listApprovals(query: { status?: string; cursor?: string }) {
+    const params = new URLSearchParams({ limit: '50' });
+    if (query.status) params.set('status', query.status);
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.call('GET', `/approvals?${params}`);
+  }
+
+  decideApproval(id: string, decision: 'approve' | 'deny', reason?: string) {
+    return this.call('POST', `/approvals/${encodeURIComponent(id)}/decision`, {
+      decision,
+      reason,
+    });
+  }
+
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<any> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('gantry');
-    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers:
+        body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response.json();
   }
 }

@@ -3,9 +3,9 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { GantryApi, gantryApiRef } from '../../api';
 import { GantryPage } from './GantryPage';
 
-function renderWith(api: GantryApi) {
+function renderWith(api: Partial<GantryApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[gantryApiRef, api]]}>
+    <TestApiProvider apis={[[gantryApiRef, api as GantryApi]]}>
       <GantryPage />
     </TestApiProvider>,
   );

@@ -1,18 +1,23 @@
 import {
   Content,
-  ContentHeader,
   Header,
   InfoCard,
   Page,
   Progress,
   ResponseErrorPanel,
   StructuredMetadataTable,
-  SupportButton,
+  TabbedLayout,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Grid } from '@material-ui/core';
+import { Grid, Typography } from '@material-ui/core';
+import { Route, Routes } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef } from '../../api';
+import { ApprovalsTab } from '../ApprovalsTab/ApprovalsTab';
+import { ProvidersTab } from '../ProvidersTab/ProvidersTab';
+import { RunPage } from '../RunPage/RunPage';
+import { RunsTab } from '../RunsTab/RunsTab';
+import { WorkflowPage } from '../WorkflowPage/WorkflowPage';
 
 function BackendStatusCard() {
   const gantryApi = useApi(gantryApiRef);
@@ -34,7 +39,33 @@ function BackendStatusCard() {
   );
 }
 
-export function GantryPage() {
+function Overview() {
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={6}>
+        <BackendStatusCard />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Getting started">
+          <Typography paragraph>
+            Open <b>Providers</b> to see what product teams offer and run a
+            workflow; follow it live under <b>Runs</b>; decide approval steps
+            under <b>Approvals</b>.
+          </Typography>
+          <Typography>
+            From a terminal:{' '}
+            <code>
+              npx gantry run providers/examples/workflows/hello-world.yaml
+              --local
+            </code>
+          </Typography>
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}
+
+function Home() {
   return (
     <Page themeId="tool">
       <Header
@@ -42,17 +73,35 @@ export function GantryPage() {
         subtitle="Workflow orchestration for providers, environments and promotions"
       />
       <Content>
-        <ContentHeader title="Overview">
-          <SupportButton>
-            Gantry runs provider workflows, promotions and hooks.
-          </SupportButton>
-        </ContentHeader>
-        <Grid container spacing={3}>
-          <Grid item xs={12} md={6}>
-            <BackendStatusCard />
-          </Grid>
-        </Grid>
+        <TabbedLayout>
+          <TabbedLayout.Route path="/" title="Overview">
+            <Overview />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/providers" title="Providers">
+            <ProvidersTab />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/runs" title="Runs">
+            <RunsTab />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/approvals" title="Approvals">
+            <ApprovalsTab />
+          </TabbedLayout.Route>
+        </TabbedLayout>
       </Content>
     </Page>
+  );
+}
+
+/** Gantry's pages: the tabbed home, a workflow, a run. */
+export function GantryPage() {
+  return (
+    <Routes>
+      <Route path="/runs/:runId" element={<RunPage />} />
+      <Route
+        path="/providers/:provider/workflows/:workflow"
+        element={<WorkflowPage />}
+      />
+      <Route path="/*" element={<Home />} />
+    </Routes>
   );
 }

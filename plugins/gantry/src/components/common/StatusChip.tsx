@@ -1,0 +1,33 @@
+import { Chip } from '@material-ui/core';
+
+const COLORS: Record<string, string> = {
+  succeeded: '#2e7d32',
+  failed: '#c62828',
+  cancelled: '#6d4c41',
+  running: '#1565c0',
+  pending: '#757575',
+  waiting_approval: '#ef6c00',
+  skipped: '#9e9e9e',
+  approved: '#2e7d32',
+  denied: '#c62828',
+};
+
+/** A run, step or approval status as a coloured chip. */
+export function StatusChip({ status }: { status: string }) {
+  return (
+    <Chip
+      size="small"
+      label={status.replace('_', ' ')}
+      data-status={status}
+      style={{ backgroundColor: COLORS[status] ?? '#757575', color: '#fff' }}
+    />
+  );
+}
+
+/** "1m 12s" between two instants (or until now). */
+export function duration(start?: string, end?: string): string {
+  if (!start) return '';
+  const ms = (end ? Date.parse(end) : Date.now()) - Date.parse(start);
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}
