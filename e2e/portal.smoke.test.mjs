@@ -175,4 +175,61 @@ describe('portal', () => {
       await page.getByText('platform-admins').first().waitFor();
     });
   });
+
+  it('starts a workflow from its page and follows the run live to success with its log', async () => {
+    await asGuest('run-page', async page => {
+      await page.goto(`${APP}/gantry/providers`);
+      await page.getByRole('link', { name: 'hello-world' }).click();
+      await page.getByText('My first secure workflow').waitFor();
+      await page.screenshot({ path: path.join(SHOTS, 'workflow-page.png') });
+      await page.getByLabel('input name').fill('E2E');
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.waitForURL(/\/gantry\/runs\/run_/);
+      await page
+        .locator('[data-testid=run-status] [data-status=succeeded]')
+        .waitFor({ timeout: 30_000 });
+      await page
+        .getByTestId('run-log')
+        .getByText('greet │ Hello E2E!')
+        .waitFor();
+    });
+  });
+
+  it('pauses a run for approval, which is approved in the inbox, then completes', async () => {
+    await asGuest('approval-inbox', async page => {
+      await page.goto(
+        `${APP}/gantry/providers/examples/workflows/approval-demo`,
+      );
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.waitForURL(/\/gantry\/runs\/run_/);
+      const runUrl = page.url();
+      const runId = runUrl.split('/').pop();
+      await page
+        .locator('[data-testid=run-status] [data-status=waiting_approval]')
+        .waitFor({ timeout: 30_000 });
+      await page.goto(`${APP}/gantry/approvals`);
+      // this run's request, whatever other runs wait for
+      const row = page.getByRole('row', {
+        name: new RegExp(`Ship release 1\\.0\\.1\\? ${runId}`),
+      });
+      await row.waitFor();
+      await page.screenshot({ path: path.join(SHOTS, 'approvals.png') });
+      await row.getByRole('button', { name: 'Approve' }).click();
+      await row.waitFor({ state: 'detached' });
+      await page.goto(runUrl);
+      await page
+        .locator('[data-testid=run-status] [data-status=succeeded]')
+        .waitFor({ timeout: 30_000 });
+      await page
+        .getByTestId('run-log')
+        .getByText('ship │ shipped 1.0.1')
+        .waitFor();
+      await page.goto(`${APP}/gantry/runs`);
+      await page
+        .getByRole('cell', { name: 'examples/approval-demo' })
+        .first()
+        .waitFor();
+      await page.screenshot({ path: path.join(SHOTS, 'runs.png') });
+    });
+  });
 });

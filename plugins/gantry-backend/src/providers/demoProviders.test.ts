@@ -26,6 +26,7 @@ describe('the demo providers', () => {
         'checkout-team',
         'container-team',
         'database-team',
+        'examples',
         'platform-team',
         'storage-team',
         'vault-team',

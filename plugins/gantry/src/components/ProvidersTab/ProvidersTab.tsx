@@ -5,13 +5,15 @@ import {
   ResponseErrorPanel,
   Table,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { Chip } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef, ProviderSummary } from '../../api';
+import { rootRouteRef } from '../../routes';
 
 export function ProvidersTab() {
   const api = useApi(gantryApiRef);
+  const root = useRouteRef(rootRouteRef)();
   const { value, loading, error } = useAsync(() => api.listProviders(), []);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -46,7 +48,9 @@ export function ProvidersTab() {
           render: p =>
             p.workflows.map(w => (
               <div key={w}>
-                <Link to={`providers/${p.name}/workflows/${w}`}>{w}</Link>
+                <Link to={`${root}/providers/${p.name}/workflows/${w}`}>
+                  {w}
+                </Link>
               </div>
             )),
         },
