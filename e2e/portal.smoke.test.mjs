@@ -232,4 +232,18 @@ describe('portal', () => {
       await page.screenshot({ path: path.join(SHOTS, 'runs.png') });
     });
   });
+
+  it('offers the golden-path templates in the scaffolder', async () => {
+    await asGuest('golden-paths', async page => {
+      await page.goto(`${APP}/create`);
+      await page
+        .getByText('Onboard a dev team')
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await page
+        .getByText('New service with a PostgreSQL database')
+        .first()
+        .waitFor();
+    });
+  });
 });

@@ -5,3 +5,5 @@
  */
 export { scaffolderModuleGantry as default } from './module';
 export { createGantryStatusAction } from './actions/status';
+export { createWorkflowRunAction } from './actions/workflowRun';
+export { createScoreDeployAction } from './actions/scoreDeploy';

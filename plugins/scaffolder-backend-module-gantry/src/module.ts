@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createGantryStatusAction } from './actions/status';
+import { createScoreDeployAction } from './actions/scoreDeploy';
+import { createWorkflowRunAction } from './actions/workflowRun';
 
 /** Adds Gantry's actions to the scaffolder so golden paths can call Gantry. */
 export const scaffolderModuleGantry = createBackendModule({
@@ -14,9 +16,14 @@ export const scaffolderModuleGantry = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolder, discovery }) {
-        scaffolder.addActions(createGantryStatusAction({ discovery }));
+      async init({ scaffolder, discovery, auth }) {
+        scaffolder.addActions(
+          createGantryStatusAction({ discovery }),
+          createWorkflowRunAction({ discovery, auth }),
+          createScoreDeployAction({ discovery, auth }),
+        );
       },
     });
   },
