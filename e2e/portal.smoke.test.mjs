@@ -246,4 +246,20 @@ describe('portal', () => {
         .waitFor();
     });
   });
+
+  it("shows a team's providers and a component's Gantry state on their catalog pages", async () => {
+    await asGuest('entity-tabs', async page => {
+      await page.goto(`${APP}/catalog/default/group/database-team/gantry`);
+      await page
+        .getByText('Providers of this team')
+        .waitFor({ timeout: 60_000 });
+      await page.getByRole('link', { name: 'create-postgres' }).waitFor();
+      await page.goto(
+        `${APP}/catalog/default/component/checkout-service/gantry`,
+      );
+      await page
+        .getByText('checkout-service has not been deployed through Gantry yet')
+        .waitFor();
+    });
+  });
 });

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
-export { gantryPlugin, GantryPage } from './plugin';
+export { gantryPlugin, GantryPage, EntityGantryContent } from './plugin';
+export { isGantryAvailable } from './components/EntityContent/EntityContent';
 export { gantryApiRef, GantryClient } from './api';
 export type { GantryApi } from './api';

@@ -20,6 +20,18 @@ export const gantryPlugin = createPlugin({
   routes: { root: rootRouteRef },
 });
 
+/** The Gantry tab of catalog entities (components Gantry deploys, and teams). */
+export const EntityGantryContent = gantryPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityGantryContent',
+    component: () =>
+      import('./components/EntityContent/EntityContent').then(
+        m => m.EntityGantryContent,
+      ),
+    mountPoint: rootRouteRef,
+  }),
+);
+
 /** The Gantry home page, mounted at `/gantry` by the app. */
 export const GantryPage = gantryPlugin.provide(
   createRoutableExtension({

@@ -86,6 +86,32 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+export interface ApplicationDetail {
+  name: string;
+  product?: string;
+  status: string;
+  resources: Array<{
+    name: string;
+    type: string;
+    provider?: string;
+    status: string;
+    runId?: string;
+  }>;
+  deployments: Array<{
+    id: string;
+    status: string;
+    first: boolean;
+    createdAt: string;
+    runs: Array<{
+      kind: string;
+      ref: string;
+      phase?: string;
+      runId?: string;
+      status: string;
+    }>;
+  }>;
+}
+
 /** What the Gantry pages need from the Gantry backend. */
 export interface GantryApi {
   getHealth(): Promise<GantryHealthResponse>;
@@ -118,6 +144,8 @@ export interface GantryApi {
     decision: 'approve' | 'deny',
     reason?: string,
   ): Promise<Approval>;
+  /** The application deployed from a Score spec; undefined when there is none. */
+  getApplication(name: string): Promise<ApplicationDetail | undefined>;
 }
 
 export const gantryApiRef = createApiRef<GantryApi>({ id: 'plugin.gantry' });

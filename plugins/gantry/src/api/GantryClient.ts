@@ -65,6 +65,21 @@ export class GantryClient implements GantryApi {
     });
   }
 
+  async getApplication(name: string) {
+    try {
+      return await this.call(
+        'GET',
+        `/applications/${encodeURIComponent(name)}`,
+      );
+    } catch (error) {
+      if (
+        (error as { response?: { status?: number } }).response?.status === 404
+      )
+        return undefined;
+      throw error;
+    }
+  }
+
   private async call(
     method: string,
     path: string,

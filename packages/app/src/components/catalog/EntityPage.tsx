@@ -23,6 +23,10 @@ import {
   EntityOwnershipCard,
 } from '@backstage/plugin-org';
 import { EntityCatalogGraphCard } from '@backstage/plugin-catalog-graph';
+import {
+  EntityGantryContent,
+  isGantryAvailable,
+} from '@internal/plugin-gantry';
 
 const entityWarningContent = (
   <>
@@ -73,6 +77,9 @@ const componentPage = (
     <EntityLayout.Route path="/" title="Overview">
       {overviewContent}
     </EntityLayout.Route>
+    <EntityLayout.Route path="/gantry" title="Gantry" if={isGantryAvailable}>
+      <EntityGantryContent />
+    </EntityLayout.Route>
     <EntityLayout.Route path="/dependencies" title="Dependencies">
       <Grid container spacing={3} alignItems="stretch">
         <Grid item md={6}>
@@ -101,6 +108,9 @@ const userPage = (
 
 const groupPage = (
   <EntityLayout>
+    <EntityLayout.Route path="/gantry" title="Gantry">
+      <EntityGantryContent />
+    </EntityLayout.Route>
     <EntityLayout.Route path="/" title="Overview">
       <Grid container spacing={3}>
         {entityWarningContent}
