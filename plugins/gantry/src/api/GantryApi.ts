@@ -125,6 +125,7 @@ export interface GantryApi {
   }): Promise<Run>;
   listRuns(query: {
     status?: string;
+    workflow?: string;
     cursor?: string;
     limit?: number;
   }): Promise<Page<Run>>;

@@ -25,9 +25,15 @@ export class GantryClient implements GantryApi {
     return this.call('POST', '/runs', request);
   }
 
-  listRuns(query: { status?: string; cursor?: string; limit?: number }) {
+  listRuns(query: {
+    status?: string;
+    workflow?: string;
+    cursor?: string;
+    limit?: number;
+  }) {
     const params = new URLSearchParams({ limit: String(query.limit ?? 25) });
     if (query.status) params.set('status', query.status);
+    if (query.workflow) params.set('workflow', query.workflow);
     if (query.cursor) params.set('cursor', query.cursor);
     return this.call('GET', `/runs?${params}`);
   }

@@ -17,6 +17,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { useParams } from 'react-router-dom';
+import { useSignal } from '@backstage/plugin-signals-react';
 import { gantryApiRef, Run, RunEvent, RunStep } from '../../api';
 import { duration, StatusChip } from '../common/StatusChip';
 import { StepGraph } from '../common/StepGraph';
@@ -33,6 +34,12 @@ export function RunPage() {
   const [error, setError] = useState<Error | undefined>();
   const [logs, setLogs] = useState<RunEvent[]>([]);
   const cursor = useRef(0);
+  const wake = useRef<() => void>(() => {});
+  // the backend signals gantry:runs when a run has news: refresh at once
+  const { lastSignal } = useSignal<{ runId: string }>('gantry:runs');
+  useEffect(() => {
+    if (lastSignal?.runId === runId) wake.current();
+  }, [lastSignal, runId]);
 
   useEffect(() => {
     let stopped = false;
@@ -49,7 +56,12 @@ export function RunPage() {
         const lines = page.items.filter(e => e.type === 'log');
         if (lines.length) setLogs(previous => [...previous, ...lines]);
         if (!TERMINAL.includes(latest.status) || page.items.length > 0) {
-          setTimeout(tick, page.items.length > 0 ? 200 : 1000);
+          const timer = setTimeout(tick, page.items.length > 0 ? 200 : 1000);
+          wake.current = () => {
+            clearTimeout(timer);
+            wake.current = () => {};
+            tick();
+          };
         }
       } catch (e) {
         if (!stopped) setError(e as Error);

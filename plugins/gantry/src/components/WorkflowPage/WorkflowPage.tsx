@@ -4,6 +4,7 @@ import {
   Content,
   Header,
   InfoCard,
+  Link,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -25,6 +26,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef } from '../../api';
 import { StepGraph } from '../common/StepGraph';
+import { duration, StatusChip } from '../common/StatusChip';
 import { rootRouteRef } from '../../routes';
 
 /** A provider workflow: what it does, its steps as a graph, and a form to run it. */
@@ -41,6 +43,10 @@ export function WorkflowPage() {
   const { value, loading, error } = useAsync(
     () => api.getProvider(provider),
     [provider],
+  );
+  const recent = useAsync(
+    () => api.listRuns({ workflow, limit: 5 }),
+    [workflow],
   );
 
   if (loading) return <Progress />;
@@ -163,6 +169,32 @@ export function WorkflowPage() {
               ) : (
                 <Typography>
                   This workflow does not validate; see the source.
+                </Typography>
+              )}
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12}>
+            <InfoCard title="Recent runs">
+              {recent.value?.items.length ? (
+                recent.value.items.map(r => (
+                  <div
+                    key={r.id}
+                    style={{
+                      display: 'flex',
+                      gap: 12,
+                      alignItems: 'center',
+                      marginBottom: 6,
+                    }}
+                  >
+                    <StatusChip status={r.status} />
+                    <Link to={`${root}/runs/${r.id}`}>{r.id}</Link>
+                    <span>{new Date(r.createdAt).toLocaleString()}</span>
+                    <span>{duration(r.startedAt, r.finishedAt)}</span>
+                  </div>
+                ))
+              ) : (
+                <Typography>
+                  No runs of this workflow yet: fill in the form and press Run.
                 </Typography>
               )}
             </InfoCard>
