@@ -13,11 +13,10 @@ export const gantryReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-/** Start a workflow run. */
+/** Start a workflow run (a basic permission: the run does not exist yet). */
 export const gantryRunCreatePermission = createPermission({
   name: 'gantry.run.create',
   attributes: { action: 'create' },
-  resourceType: GANTRY_RUN_RESOURCE_TYPE,
 });
 
 /** Cancel a workflow run. */

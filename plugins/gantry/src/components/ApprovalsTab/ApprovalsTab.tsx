@@ -10,6 +10,8 @@ import { alertApiRef, useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { Button, TextField } from '@material-ui/core';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Approval, gantryApiRef } from '../../api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { gantryApprovalDecidePermission } from '@internal/plugin-gantry-common';
 import { rootRouteRef } from '../../routes';
 import { StatusChip } from '../common/StatusChip';
 
@@ -19,6 +21,9 @@ export function ApprovalsTab() {
   const alertApi = useApi(alertApiRef);
   const root = useRouteRef(rootRouteRef)();
   const [comments, setComments] = useState<Record<string, string>>({});
+  const { allowed: mayDecide } = usePermission({
+    permission: gantryApprovalDecidePermission,
+  });
   const pending = useAsyncRetry(
     () => api.listApprovals({ status: 'pending' }),
     [],
@@ -74,35 +79,38 @@ export function ApprovalsTab() {
             { title: 'Requested by', field: 'requestedBy' },
             {
               title: 'Decision',
-              render: a => (
-                <>
-                  <TextField
-                    size="small"
-                    placeholder="Comment"
-                    value={comments[a.id] ?? ''}
-                    onChange={e =>
-                      setComments({ ...comments, [a.id]: e.target.value })
-                    }
-                  />
-                  <Button
-                    color="primary"
-                    variant="contained"
-                    size="small"
-                    onClick={() => decide(a, 'approve')}
-                    style={{ marginLeft: 8 }}
-                  >
-                    Approve
-                  </Button>
-                  <Button
-                    size="small"
-                    variant="outlined"
-                    onClick={() => decide(a, 'deny')}
-                    style={{ marginLeft: 8 }}
-                  >
-                    Deny
-                  </Button>
-                </>
-              ),
+              render: a =>
+                mayDecide ? (
+                  <>
+                    <TextField
+                      size="small"
+                      placeholder="Comment"
+                      value={comments[a.id] ?? ''}
+                      onChange={e =>
+                        setComments({ ...comments, [a.id]: e.target.value })
+                      }
+                    />
+                    <Button
+                      color="primary"
+                      variant="contained"
+                      size="small"
+                      onClick={() => decide(a, 'approve')}
+                      style={{ marginLeft: 8 }}
+                    >
+                      Approve
+                    </Button>
+                    <Button
+                      size="small"
+                      variant="outlined"
+                      onClick={() => decide(a, 'deny')}
+                      style={{ marginLeft: 8 }}
+                    >
+                      Deny
+                    </Button>
+                  </>
+                ) : (
+                  'waiting for an approver'
+                ),
             },
           ]}
         />

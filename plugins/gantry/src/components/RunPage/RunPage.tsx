@@ -18,6 +18,11 @@ import {
 } from '@material-ui/core';
 import { useParams } from 'react-router-dom';
 import { useSignal } from '@backstage/plugin-signals-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  gantryRunCancelPermission,
+  gantryRunCreatePermission,
+} from '@internal/plugin-gantry-common';
 import { gantryApiRef, Run, RunEvent, RunStep } from '../../api';
 import { duration, StatusChip } from '../common/StatusChip';
 import { StepGraph } from '../common/StepGraph';
@@ -34,6 +39,13 @@ export function RunPage() {
   const [error, setError] = useState<Error | undefined>();
   const [logs, setLogs] = useState<RunEvent[]>([]);
   const cursor = useRef(0);
+  const { allowed: mayCancel } = usePermission({
+    permission: gantryRunCancelPermission,
+    resourceRef: runId,
+  });
+  const { allowed: mayRetry } = usePermission({
+    permission: gantryRunCreatePermission,
+  });
   const wake = useRef<() => void>(() => {});
   // the backend signals gantry:runs when a run has news: refresh at once
   const { lastSignal } = useSignal<{ runId: string }>('gantry:runs');
@@ -115,12 +127,12 @@ export function RunPage() {
                   {duration(run.startedAt, run.finishedAt)}
                 </Typography>
                 <Box flexGrow={1} />
-                {!TERMINAL.includes(run.status) && (
+                {mayCancel && !TERMINAL.includes(run.status) && (
                   <Button variant="outlined" onClick={() => act('cancel')}>
                     Cancel
                   </Button>
                 )}
-                {run.status === 'failed' && (
+                {mayRetry && run.status === 'failed' && (
                   <Button
                     variant="contained"
                     color="primary"

@@ -19,10 +19,12 @@ import {
 } from '@material-ui/core';
 import {
   buildStepGraph,
+  gantryRunCreatePermission,
   validateWorkflow,
   SECURITY_PROFILES,
 } from '@internal/plugin-gantry-common';
 import { useNavigate, useParams } from 'react-router-dom';
+import { usePermission } from '@backstage/plugin-permission-react';
 import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef } from '../../api';
 import { StepGraph } from '../common/StepGraph';
@@ -40,6 +42,9 @@ export function WorkflowPage() {
   const [variables, setVariables] = useState('');
   const [profile, setProfile] = useState('standard');
   const [starting, setStarting] = useState(false);
+  const { allowed: mayRun } = usePermission({
+    permission: gantryRunCreatePermission,
+  });
   const { value, loading, error } = useAsync(
     () => api.getProvider(provider),
     [provider],
@@ -148,12 +153,17 @@ export function WorkflowPage() {
               <Button
                 variant="contained"
                 color="primary"
-                disabled={starting}
+                disabled={starting || !mayRun}
                 onClick={run}
                 style={{ marginTop: 16 }}
               >
                 Run
               </Button>
+              {!mayRun && (
+                <Typography variant="caption" display="block">
+                  You may read this workflow but not start runs.
+                </Typography>
+              )}
             </InfoCard>
           </Grid>
           <Grid item xs={12} md={7}>
