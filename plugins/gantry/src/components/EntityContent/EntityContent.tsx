@@ -12,6 +12,7 @@ import { Grid } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { ApplicationDetail, gantryApiRef, ProviderSummary } from '../../api';
 import { rootRouteRef } from '../../routes';
+import { WorkflowLinks } from '../common/WorkflowLinks';
 import { StatusChip } from '../common/StatusChip';
 
 export const GANTRY_APPLICATION_ANNOTATION = 'gantry.dev/application';
@@ -132,7 +133,6 @@ function ApplicationTables({
 
 function GroupContent({ entity }: { entity: Entity }) {
   const api = useApi(gantryApiRef);
-  const root = useRouteRef(rootRouteRef)();
   const ref = stringifyEntityRef(entity);
   const { value, loading, error } = useAsync(() => api.listProviders(), []);
   if (loading) return <Progress />;
@@ -159,14 +159,7 @@ function GroupContent({ entity }: { entity: Entity }) {
         { title: 'Description', field: 'description' },
         {
           title: 'Workflows',
-          render: p =>
-            p.workflows.map(w => (
-              <div key={w}>
-                <Link to={`${root}/providers/${p.name}/workflows/${w}`}>
-                  {w}
-                </Link>
-              </div>
-            )),
+          render: p => <WorkflowLinks provider={p} />,
         },
         {
           title: 'Health',

@@ -1,19 +1,17 @@
 import {
   EmptyState,
-  Link,
   Progress,
   ResponseErrorPanel,
   Table,
 } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { Chip } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef, ProviderSummary } from '../../api';
-import { rootRouteRef } from '../../routes';
+import { WorkflowLinks } from '../common/WorkflowLinks';
 
 export function ProvidersTab() {
   const api = useApi(gantryApiRef);
-  const root = useRouteRef(rootRouteRef)();
   const { value, loading, error } = useAsync(() => api.listProviders(), []);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -45,14 +43,7 @@ export function ProvidersTab() {
         },
         {
           title: 'Workflows',
-          render: p =>
-            p.workflows.map(w => (
-              <div key={w}>
-                <Link to={`${root}/providers/${p.name}/workflows/${w}`}>
-                  {w}
-                </Link>
-              </div>
-            )),
+          render: p => <WorkflowLinks provider={p} />,
         },
         {
           title: 'Health',
