@@ -1,14 +1,38 @@
 export interface Config {
   gantry?: {
-    /** Tenant of runs started without one, until tenancy is resolved from groups. */
+    /**
+     * Tenant that platform admins and services without a tenant of their own
+     * act in when a request names none (e.g. the local guest).
+     */
     defaultTenant?: string;
     permissions?: {
       /**
-       * Entity refs (users or groups) whose members are platform admins and
-       * may do everything; everyone else may read. Defaults to
-       * `group:default/platform-admins`.
+       * Roles of the sample permission policy: entity refs (users, groups or
+       * tenants) whose members hold each role. The highest match wins.
        */
+      roles?: {
+        admin?: string[];
+        developer?: string[];
+        viewer?: string[];
+      };
+      /** Role of a signed-in user no list names: viewer (default), developer, admin or none. */
+      defaultRole?: string;
+      /** Older name of roles.admin. */
       adminRefs?: string[];
+    };
+    tenancy?: {
+      /** How long users' groups and tenants are cached from the catalog (default 30). */
+      cacheSeconds?: number;
+      /** Service subjects (static tokens) and the tenants they may act in; '*' for all. */
+      serviceTenants?: { [subject: string]: string[] };
+    };
+    approvals?: {
+      /** How often expired approval requests are failed (default 30). */
+      expiryCheckSeconds?: number;
+    };
+    audit?: {
+      /** Audit events older than this are deleted daily; unset keeps them forever. */
+      retentionDays?: number;
     };
     providers?: {
       /** Directory of providers (`<team>/provider.yaml`), relative to the backend's working directory. */

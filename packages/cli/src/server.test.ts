@@ -1,10 +1,15 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import gantryPlugin from '@internal/plugin-gantry-backend';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from './program';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
 jest.setTimeout(60_000);
 
@@ -42,9 +47,11 @@ describe('gantry against a running backend', () => {
     const backend = await startTestBackend({
       features: [
         gantryPlugin,
+        catalogServiceMock.factory(),
         mockServices.rootConfig.factory({
           data: {
             gantry: {
+              defaultTenant: 'group:default/acme',
               providers: {
                 directory: path.resolve(__dirname, '../../../providers'),
               },
@@ -158,6 +165,9 @@ describe('gantry against a running backend', () => {
       url,
       '--reason',
       'ok',
+      // someone other than the requester decides
+      '--token',
+      mockCredentials.user.token('user:default/priya'),
     );
     expect(approve.stdout).toMatch(/approved by/);
     expect((await started).code).toBe(0);
@@ -168,6 +178,8 @@ describe('gantry against a running backend', () => {
       pending[0].id,
       '--server',
       url,
+      '--token',
+      mockCredentials.user.token('user:default/ada'),
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/409: approval .* was already approved/);

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gantryPlugin } from './plugin';
 import { testDatabases } from './engine/__testUtils__/testEngine';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { demoOrganisation } from './__testUtils__/demoOrganisation';
 
 jest.setTimeout(30_000);
 const databases = testDatabases();
@@ -44,11 +46,13 @@ describe.each(databases.eachSupportedId())(
       const { server } = await startTestBackend({
         features: [
           gantryPlugin,
+          catalogServiceMock.factory({ entities: demoOrganisation() }),
           mockServices.database.factory({ knex }),
           mockServices.permissions.factory({ result: permission }),
           mockServices.rootConfig.factory({
             data: {
               gantry: {
+                defaultTenant: 'group:default/acme',
                 providers: { directory: `${__dirname}/../../../providers` },
               },
             },
@@ -67,7 +71,7 @@ describe.each(databases.eachSupportedId())(
       expect(res.body).toMatchObject({
         workflowName: 'hello',
         status: 'pending',
-        tenant: 'default',
+        tenant: 'group:default/acme',
       });
       const done = await waitForStatus(server, res.body.id, [
         'succeeded',
@@ -219,18 +223,28 @@ describe.each(databases.eachSupportedId())(
       );
       expect(inbox.body.items).toHaveLength(1);
       const id = inbox.body.items[0].id;
+      // the requester may not decide their own request
+      const own = await request(server)
+        .post(`/api/gantry/approvals/${id}/decision`)
+        .send({ decision: 'approve' });
+      expect(own.status).toBe(403);
+      expect(own.body.error.message).toMatch(/someone else must decide/);
+      const priya = mockCredentials.user.header('user:default/priya');
       const approve = await request(server)
         .post(`/api/gantry/approvals/${id}/decision`)
+        .set('authorization', priya)
         .send({ decision: 'approve' });
       expect(approve.status).toBe(200);
       const deny = await request(server)
         .post(`/api/gantry/approvals/${id}/decision`)
+        .set('authorization', mockCredentials.user.header('user:default/ada'))
         .send({ decision: 'deny' });
       expect(deny.status).toBe(409);
       expect(
         (
           await request(server)
             .post(`/api/gantry/approvals/${id}/decision`)
+            .set('authorization', priya)
             .send({ decision: 'maybe' })
         ).status,
       ).toBe(400);
@@ -240,7 +254,7 @@ describe.each(databases.eachSupportedId())(
       ).toBe('succeeded');
       expect(
         await knex('audit_events').where({
-          action: 'approval.approved',
+          action: 'approval.approve',
           target: id,
         }),
       ).toHaveLength(1);

@@ -1,15 +1,4 @@
-import {
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { Request } from 'express';
+import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
 /** Parses a body or query with zod; a failure is a 400 that says why. */
@@ -34,32 +23,7 @@ export const pageQuery = {
   cursor: z.string().max(200).optional(),
 };
 
-export interface Caller {
-  credentials: BackstageCredentials;
-  /** Entity ref of the user, or the service subject. */
-  ref: string;
-}
-
-/** Authenticates the caller and checks a permission; throws 403 when denied. */
-export async function authorize(
-  req: Request,
-  deps: { httpAuth: HttpAuthService; permissions: PermissionsService },
-  permission: BasicPermission | ResourcePermission,
-): Promise<Caller> {
-  const credentials = await deps.httpAuth.credentials(req);
-  const [decision] = await deps.permissions.authorize([{ permission } as any], {
-    credentials,
-  });
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(`you are not allowed to ${permission.name}`);
-  }
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return {
-    credentials,
-    ref: principal.userEntityRef ?? principal.subject ?? principal.type,
-  };
-}
+/** The optional `?tenant=` every tenant-scoped route accepts. */
+export const tenantQuery = {
+  tenant: z.string().min(1).max(200).optional(),
+};

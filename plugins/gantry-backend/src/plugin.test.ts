@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { gantryPlugin } from './plugin';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
 // SQLite always; PostgreSQL 15 when .ci/run provides a real server through
 // BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
@@ -21,7 +22,11 @@ describe('gantry backend plugin', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       const { server } = await startTestBackend({
-        features: [gantryPlugin, mockServices.database.factory({ knex })],
+        features: [
+          gantryPlugin,
+          catalogServiceMock.factory(),
+          mockServices.database.factory({ knex }),
+        ],
       });
 
       const res = await request(server).get('/api/gantry/health');

@@ -4,16 +4,30 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { SecurityProfile } from '@internal/plugin-gantry-common';
 import {
+  gantryPermissions,
+  SecurityProfile,
+} from '@internal/plugin-gantry-common';
+import {
+  CatalogTenantResolver,
   GantryStepExecutor,
+  gantryApprovalResourceRef,
+  gantryApprovalRules,
   gantryExecutorsExtensionPoint,
+  gantryRunResourceRef,
+  gantryRunRules,
   StepExecutorRegistry,
 } from '@internal/plugin-gantry-node';
 import { ApprovalService } from './approvals/ApprovalService';
-import { createApprovalsRouter } from './approvals/router';
-import { AuditService } from './audit/AuditService';
+import { notifyApprovals } from './approvals/notifications';
+import { approvalResource, createApprovalsRouter } from './approvals/router';
+import { AuditService, requestIdMiddleware } from './audit/AuditService';
+import { createAuditRouter } from './audit/router';
+import { TenancyService } from './tenancy/TenancyService';
+import { createTenancyRouter } from './tenancy/router';
 import { applyMigrations } from './database/migrations';
 import { WorkflowEngine } from './engine/WorkflowEngine';
 import { createBuiltinExecutors } from './executors';
@@ -26,7 +40,7 @@ import { DatabaseRunStore } from './runs/DatabaseRunStore';
 import type { SmtpSettings } from './executors';
 import type { Config } from '@backstage/config';
 import { RunEventBus } from './runs/RunEventBus';
-import { createRunsRouter } from './runs/router';
+import { createRunsRouter, runResource } from './runs/router';
 
 function smtpSettings(config: Config): SmtpSettings | undefined {
   const smtp = config.getOptionalConfig('gantry.notifications.smtp');
@@ -63,6 +77,12 @@ export const gantryPlugin = createBackendPlugin({
         logger: coreServices.logger,
         signals: signalsServiceRef,
         scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -74,6 +94,12 @@ export const gantryPlugin = createBackendPlugin({
         logger,
         signals,
         scheduler,
+        userInfo,
+        auth,
+        auditor,
+        permissionsRegistry,
+        catalog,
+        notifications,
       }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
@@ -92,7 +118,8 @@ export const gantryPlugin = createBackendPlugin({
         const secretsConfig = config.getOptionalConfig('gantry.secrets');
         const store = new DatabaseRunStore(knex);
         const approvals = new ApprovalService(knex);
-        const audit = new AuditService(knex);
+        const audit = new AuditService(knex, auditor);
+        notifyApprovals({ approvals, notifications, logger });
         const events = new RunEventBus();
         const providersConfig = config.getOptionalConfig('gantry.providers');
         const providers = new ProviderRegistry({
@@ -190,9 +217,48 @@ export const gantryPlugin = createBackendPlugin({
           }; step types: ${executors.knownTypes().join(', ')}`,
         );
 
-        const defaultTenant =
-          config.getOptionalString('gantry.defaultTenant') ?? 'default';
+        const tenancyConfig = config.getOptionalConfig('gantry.tenancy');
+        const tenancy = new TenancyService({
+          httpAuth,
+          permissions,
+          userInfo,
+          resolver: new CatalogTenantResolver({
+            catalog,
+            auth,
+            cacheTtlMs:
+              (tenancyConfig?.getOptionalNumber('cacheSeconds') ?? 30) * 1000,
+          }),
+          defaultTenant: config.getOptionalString('gantry.defaultTenant'),
+          serviceTenants: tenancyConfig?.getOptional('serviceTenants'),
+        });
+        permissionsRegistry.addPermissions(gantryPermissions);
+        permissionsRegistry.addResourceType({
+          resourceRef: gantryRunResourceRef,
+          rules: Object.values(gantryRunRules),
+          getResources: async refs =>
+            Promise.all(
+              refs.map(async id => {
+                const run = await store.getRun(id);
+                return run && runResource(run);
+              }),
+            ),
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: gantryApprovalResourceRef,
+          rules: Object.values(gantryApprovalRules),
+          getResources: async refs =>
+            Promise.all(
+              refs.map(async id => {
+                const approval = await approvals.get(id);
+                return approval && approvalResource(approval);
+              }),
+            ),
+        });
+
+        httpRouter.use(requestIdMiddleware);
         httpRouter.use(createHealthRouter({ knex }));
+        httpRouter.use(createTenancyRouter({ tenancy }));
+        httpRouter.use(createAuditRouter({ audit, tenancy }));
         httpRouter.use(
           createRunsRouter({
             engine,
@@ -200,14 +266,10 @@ export const gantryPlugin = createBackendPlugin({
             providers,
             audit,
             events,
-            httpAuth,
-            permissions,
-            defaultTenant,
+            tenancy,
           }),
         );
-        httpRouter.use(
-          createApprovalsRouter({ approvals, audit, httpAuth, permissions }),
-        );
+        httpRouter.use(createApprovalsRouter({ approvals, audit, tenancy }));
         const deployments = new DeploymentService({
           db: knex,
           engine,
@@ -221,22 +283,14 @@ export const gantryPlugin = createBackendPlugin({
         engine.resolveResource = (type, resourceClass) =>
           deployments.resolveResource(type, resourceClass);
         httpRouter.use(
-          createDeploymentsRouter({
-            deployments,
-            audit,
-            defaultTenant,
-            httpAuth,
-            permissions,
-          }),
+          createDeploymentsRouter({ deployments, audit, tenancy }),
         );
         httpRouter.use(
           createProvidersRouter({
             registry: providers,
             db: knex,
             audit,
-            defaultTenant,
-            httpAuth,
-            permissions,
+            tenancy,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -255,6 +309,38 @@ export const gantryPlugin = createBackendPlugin({
             await providers.refresh();
           },
         });
+        const approvalsConfig = config.getOptionalConfig('gantry.approvals');
+        await scheduler.scheduleTask({
+          id: 'gantry-approvals-expiry',
+          // one replica expires requests; the status guard makes it safe anyway
+          scope: 'global',
+          frequency: {
+            seconds:
+              approvalsConfig?.getOptionalNumber('expiryCheckSeconds') ?? 30,
+          },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            const expired = await approvals.expireDue();
+            if (expired) logger.info(`expired ${expired} approval request(s)`);
+          },
+        });
+        const retentionDays = config.getOptionalNumber(
+          'gantry.audit.retentionDays',
+        );
+        if (retentionDays) {
+          await scheduler.scheduleTask({
+            id: 'gantry-audit-retention',
+            scope: 'global',
+            frequency: { hours: 24 },
+            timeout: { minutes: 30 },
+            fn: async () => {
+              const purged = await audit.purgeOlderThan(retentionDays);
+              logger.info(
+                `audit retention: removed ${purged} event(s) older than ${retentionDays} days`,
+              );
+            },
+          });
+        }
         lifecycle.addStartupHook(() => engine.start());
         lifecycle.addShutdownHook(() => engine.stop());
       },

@@ -4,16 +4,22 @@ import {
   Permission,
 } from '@backstage/plugin-permission-common';
 
-/** Resource type of Gantry workflow runs; rules (tenant, owner) refine it later. */
+/**
+ * Resource types Gantry registers with the permission framework. Each
+ * resource carries its tenant, so policies can narrow a permission with the
+ * rules `isTenantMember`, `isOwner` and `isApprover` (see the backend's
+ * `permissions/rules.ts`).
+ */
 export const GANTRY_RUN_RESOURCE_TYPE = 'gantry-run';
+export const GANTRY_APPROVAL_RESOURCE_TYPE = 'gantry-approval';
 
-/** Read Gantry data: providers, runs, environments, audit. */
+/** Read Gantry data of the caller's tenant: providers, runs, applications, approvals. */
 export const gantryReadPermission = createPermission({
   name: 'gantry.read',
   attributes: { action: 'read' },
 });
 
-/** Start a workflow run (a basic permission: the run does not exist yet). */
+/** Start a workflow run or a Score deployment (a basic permission: the run does not exist yet). */
 export const gantryRunCreatePermission = createPermission({
   name: 'gantry.run.create',
   attributes: { action: 'create' },
@@ -26,16 +32,60 @@ export const gantryRunCancelPermission = createPermission({
   resourceType: GANTRY_RUN_RESOURCE_TYPE,
 });
 
-/** Approve or deny an approval. */
+/** Retry a failed workflow run. */
+export const gantryRunRetryPermission = createPermission({
+  name: 'gantry.run.retry',
+  attributes: { action: 'update' },
+  resourceType: GANTRY_RUN_RESOURCE_TYPE,
+});
+
+/** Approve or deny an approval request. */
 export const gantryApprovalDecidePermission = createPermission({
   name: 'gantry.approval.decide',
   attributes: { action: 'update' },
+  resourceType: GANTRY_APPROVAL_RESOURCE_TYPE,
 });
 
-/** Administer Gantry: policies, security profiles, environments, pipelines. */
+/** Register provider sources and refresh providers. */
+export const gantryProviderManagePermission = createPermission({
+  name: 'gantry.provider.manage',
+  attributes: { action: 'update' },
+});
+
+/** Manage environments and their connections. */
+export const gantryEnvironmentManagePermission = createPermission({
+  name: 'gantry.environment.manage',
+  attributes: { action: 'update' },
+});
+
+/** Manage promotion pipelines. */
+export const gantryPipelineManagePermission = createPermission({
+  name: 'gantry.pipeline.manage',
+  attributes: { action: 'update' },
+});
+
+/** Manage drift policies and incidents. */
+export const gantryDriftManagePermission = createPermission({
+  name: 'gantry.drift.manage',
+  attributes: { action: 'update' },
+});
+
+/** Manage event hooks. */
+export const gantryHookManagePermission = createPermission({
+  name: 'gantry.hook.manage',
+  attributes: { action: 'update' },
+});
+
+/** Administer Gantry: policies, security profiles, tenants' settings. */
 export const gantryAdminPermission = createPermission({
   name: 'gantry.admin',
   attributes: { action: 'update' },
+});
+
+/** Read the audit log. */
+export const gantryAuditReadPermission = createPermission({
+  name: 'gantry.audit.read',
+  attributes: { action: 'read' },
 });
 
 /** Every permission Gantry defines, for registration with the permission framework. */
@@ -43,14 +93,42 @@ export const gantryPermissions: Permission[] = [
   gantryReadPermission,
   gantryRunCreatePermission,
   gantryRunCancelPermission,
+  gantryRunRetryPermission,
   gantryApprovalDecidePermission,
+  gantryProviderManagePermission,
+  gantryEnvironmentManagePermission,
+  gantryPipelineManagePermission,
+  gantryDriftManagePermission,
+  gantryHookManagePermission,
   gantryAdminPermission,
+  gantryAuditReadPermission,
+];
+
+/** Permissions only platform admins hold in the sample role policy. */
+export const gantryManagePermissions: Permission[] = [
+  gantryProviderManagePermission,
+  gantryEnvironmentManagePermission,
+  gantryPipelineManagePermission,
+  gantryDriftManagePermission,
+  gantryHookManagePermission,
+  gantryAdminPermission,
+  gantryAuditReadPermission,
 ];
 
 /** True when a permission only reads data (no attribute action, or `read`). */
 export function isReadOnlyPermission(permission: Permission): boolean {
   const action = permission.attributes.action;
   return action === undefined || action === 'read';
+}
+
+/** Parameters of the `isTenantMember` rule: the tenants the user belongs to. */
+export interface TenantMemberParams {
+  tenants: string[];
+}
+
+/** Parameters of the `isOwner` and `isApprover` rules: the user's ownership claims. */
+export interface ClaimsParams {
+  claims: string[];
 }
 
 export { isResourcePermission };

@@ -41,7 +41,14 @@ export interface GantryStepResult {
   outputs: Record<string, unknown>;
   exitCode?: number;
   /** Pause the run until an approval is decided (approval steps). */
-  waitForApproval?: { message: string; approvers: string[] };
+  waitForApproval?: {
+    message: string;
+    approvers: string[];
+    /** How many approvals the step needs (default 1). */
+    requiredApprovals?: number;
+    /** Seconds until the request expires and fails the step. */
+    expiresInSeconds?: number;
+  };
 }
 
 /** Thrown by an executor for a failure that carries an exit code and outputs. */

@@ -3,6 +3,8 @@ import path from 'node:path';
 import request from 'supertest';
 import { gantryPlugin } from '../plugin';
 import { testDatabases } from '../engine/__testUtils__/testEngine';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { demoOrganisation } from '../__testUtils__/demoOrganisation';
 
 jest.setTimeout(60_000);
 const databases = testDatabases();
@@ -39,10 +41,15 @@ describe.each(databases.eachSupportedId())(
       const { server } = await startTestBackend({
         features: [
           gantryPlugin,
+          catalogServiceMock.factory({ entities: demoOrganisation() }),
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
             data: {
-              gantry: { providers: { directory: PROVIDERS }, ...config },
+              gantry: {
+                defaultTenant: 'group:default/acme',
+                providers: { directory: PROVIDERS },
+                ...config,
+              },
             },
           }),
         ],

@@ -1,9 +1,4 @@
 import {
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
-import {
   gantryReadPermission,
   gantryRunCreatePermission,
   SECURITY_PROFILES,
@@ -13,27 +8,23 @@ import Router from 'express-promise-router';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { AuditService } from '../audit/AuditService';
-import { authorize, pageQuery, parseInput } from '../http';
+import { pageQuery, parseInput, tenantQuery } from '../http';
+import { TenancyService } from '../tenancy/TenancyService';
 import { DeploymentService, ScoreSpecError } from './DeploymentService';
 
 const specQuery = z.object({
   profile: z.enum(SECURITY_PROFILES).optional(),
-  tenant: z.string().max(200).optional(),
+  ...tenantQuery,
 });
-const listQuery = z.object({
-  ...pageQuery,
-  tenant: z.string().max(200).optional(),
-});
+const listQuery = z.object({ ...pageQuery, ...tenantQuery });
 
 /** `/specs`, `/deployments`, `/applications`: Score deployments and their resources. */
 export function createDeploymentsRouter(options: {
   deployments: DeploymentService;
   audit: AuditService;
-  defaultTenant: string;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  tenancy: TenancyService;
 }): express.Router {
-  const { deployments, audit } = options;
+  const { deployments, audit, tenancy } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   router.use(
@@ -49,11 +40,11 @@ export function createDeploymentsRouter(options: {
   );
 
   router.post('/specs', async (req, res) => {
-    const caller = await authorize(req, options, gantryRunCreatePermission);
+    const caller = await tenancy.authorize(req, gantryRunCreatePermission);
     const query = parseInput(specQuery, req.query, 'query');
     const spec =
       typeof req.body === 'string' ? req.body : stringify(req.body ?? {});
-    const tenant = query.tenant ?? options.defaultTenant;
+    const tenant = await tenancy.tenantFor(caller, query.tenant);
     try {
       const deployment = await deployments.deploy({
         spec,
@@ -61,16 +52,19 @@ export function createDeploymentsRouter(options: {
         actor: caller.ref,
         profile: query.profile,
       });
-      await audit.record({
-        tenant,
-        actor: caller.ref,
-        action: 'deployment.create',
-        target: deployment.id,
-        details: {
-          application: deployment.application,
-          profile: deployment.profile,
+      await audit.record(
+        {
+          tenant,
+          actor: caller.ref,
+          action: 'deployment.create',
+          target: deployment.id,
+          details: {
+            application: deployment.application,
+            profile: deployment.profile,
+          },
         },
-      });
+        { request: req },
+      );
       res.status(202).json(deployment);
     } catch (error) {
       if (error instanceof ScoreSpecError) {
@@ -85,39 +79,39 @@ export function createDeploymentsRouter(options: {
   });
 
   router.get('/deployments/:id', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
-    const deployment = await deployments.get(req.params.id);
-    if (!deployment)
-      throw new NotFoundError(`deployment ${req.params.id} does not exist`);
-    res.json(deployment);
+    const caller = await tenancy.authorize(req, gantryReadPermission);
+    res.json(
+      await tenancy.visible(caller, `deployment ${req.params.id}`, () =>
+        deployments.get(req.params.id),
+      ),
+    );
   });
 
   router.get('/applications', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
-    res.json(
-      await deployments.listApplications(
-        parseInput(listQuery, req.query, 'query'),
-      ),
-    );
+    const caller = await tenancy.authorize(req, gantryReadPermission);
+    const query = parseInput(listQuery, req.query, 'query');
+    const tenant = await tenancy.tenantFor(caller, query.tenant);
+    res.json(await deployments.listApplications({ ...query, tenant }));
   });
 
   router.get('/applications/:name', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
-    const { tenant } = parseInput(listQuery, req.query, 'query');
-    res.json(
-      await deployments.getApplication(
-        tenant ?? options.defaultTenant,
-        req.params.name,
-      ),
-    );
+    const caller = await tenancy.authorize(req, gantryReadPermission);
+    const query = parseInput(listQuery, req.query, 'query');
+    const tenant = await tenancy.tenantFor(caller, query.tenant);
+    res.json(await deployments.getApplication(tenant, req.params.name));
   });
 
   router.get('/applications/:name/deployments', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
-    const { tenant, limit, cursor } = parseInput(listQuery, req.query, 'query');
+    const caller = await tenancy.authorize(req, gantryReadPermission);
+    const { limit, cursor, ...query } = parseInput(
+      listQuery,
+      req.query,
+      'query',
+    );
+    const tenant = await tenancy.tenantFor(caller, query.tenant);
     res.json(
       await deployments.listDeployments({
-        tenant: tenant ?? options.defaultTenant,
+        tenant,
         application: req.params.name,
         limit,
         cursor,
@@ -126,31 +120,34 @@ export function createDeploymentsRouter(options: {
   });
 
   router.delete('/applications/:name', async (req, res) => {
-    const caller = await authorize(req, options, gantryRunCreatePermission);
+    const caller = await tenancy.authorize(req, gantryRunCreatePermission);
     const query = parseInput(specQuery, req.query, 'query');
-    const tenant = query.tenant ?? options.defaultTenant;
+    const tenant = await tenancy.tenantFor(caller, query.tenant);
     const result = await deployments.deleteApplication({
       tenant,
       name: req.params.name,
       actor: caller.ref,
       profile: query.profile,
     });
-    await audit.record({
-      tenant,
-      actor: caller.ref,
-      action: 'application.delete',
-      target: req.params.name,
-      details: result,
-    });
+    await audit.record(
+      {
+        tenant,
+        actor: caller.ref,
+        action: 'application.delete',
+        target: req.params.name,
+        details: result,
+      },
+      { request: req },
+    );
     res.status(result.deleted ? 200 : 502).json(result);
   });
 
   router.post(
     '/applications/:name/workflows/:provider/:workflow/runs',
     async (req, res) => {
-      const caller = await authorize(req, options, gantryRunCreatePermission);
+      const caller = await tenancy.authorize(req, gantryRunCreatePermission);
       const query = parseInput(specQuery, req.query, 'query');
-      const tenant = query.tenant ?? options.defaultTenant;
+      const tenant = await tenancy.tenantFor(caller, query.tenant);
       const run = await deployments.runManual({
         tenant,
         application: req.params.name,
@@ -159,13 +156,16 @@ export function createDeploymentsRouter(options: {
         actor: caller.ref,
         profile: query.profile,
       });
-      await audit.record({
-        tenant,
-        actor: caller.ref,
-        action: 'run.create',
-        target: run.id,
-        details: { application: req.params.name, manual: true },
-      });
+      await audit.record(
+        {
+          tenant,
+          actor: caller.ref,
+          action: 'run.create',
+          target: run.id,
+          details: { application: req.params.name, manual: true },
+        },
+        { request: req },
+      );
       res.status(201).json(run);
     },
   );

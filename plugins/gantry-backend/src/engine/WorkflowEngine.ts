@@ -922,12 +922,18 @@ export class WorkflowEngine {
       await store.finishAttempt(run.id, step.id, attempt, {
         status: 'succeeded',
       });
+      const wait = result.waitForApproval;
       const approval = await this.options.approvals.request({
         tenant: run.tenant,
         runId: run.id,
         stepId: step.id,
-        message: redactor.redact(result.waitForApproval.message),
-        approvers: result.waitForApproval.approvers,
+        message: redactor.redact(wait.message),
+        approvers: wait.approvers,
+        requiredApprovals: wait.requiredApprovals,
+        expiresAt:
+          wait.expiresInSeconds === undefined
+            ? undefined
+            : new Date(Date.now() + wait.expiresInSeconds * 1000),
         requestedBy: run.createdBy,
       });
       await this.emit(
@@ -1121,7 +1127,8 @@ export class WorkflowEngine {
   ) => Promise<{ text: string; file?: string } | undefined>;
 
   private async onApprovalDecided(approval: Approval): Promise<void> {
-    if (!approval.runId || !approval.stepId) return;
+    if (approval.subject.kind !== 'run_step' || !approval.runId) return;
+    if (!approval.stepId) return;
     const run = await this.options.store.getRun(approval.runId);
     if (!run) return;
     const approved = approval.status === 'approved';
@@ -1139,6 +1146,8 @@ export class WorkflowEngine {
       },
       error: approved
         ? undefined
+        : approval.status === 'expired'
+        ? `approval ${approval.id} expired before anyone decided it`
         : `denied by ${approval.decidedBy}${
             approval.reason ? `: ${approval.reason}` : ''
           }`,

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { parseDurationSeconds } from '@internal/plugin-gantry-common';
 import {
   GantryStepExecutor,
   StepFailedError,
@@ -35,13 +36,22 @@ export const assertExecutor: GantryStepExecutor<{
 export const approvalExecutor: GantryStepExecutor<{
   message?: string;
   approvers?: string[];
+  required_approvals?: number;
+  expires?: string | number;
 }> = {
   type: 'approval',
   description:
-    'Pauses the run until someone approves or denies it in the inbox',
+    'Pauses the run until approvers (config.approvers, config.required_approvals) decide it in the inbox, or config.expires passes',
   configSchema: z.strictObject({
     message: z.string().optional(),
     approvers: z.array(z.string()).optional(),
+    required_approvals: z.number().int().min(1).max(20).optional(),
+    expires: z
+      .union([z.string(), z.number()])
+      .refine(v => parseDurationSeconds(v) !== undefined, {
+        message: 'a duration such as 3600, 30m or 24h',
+      })
+      .optional(),
   }),
   async execute(ctx) {
     const message =
@@ -49,7 +59,15 @@ export const approvalExecutor: GantryStepExecutor<{
     ctx.log(`waiting for approval: ${message}`);
     return {
       outputs: {},
-      waitForApproval: { message, approvers: ctx.config.approvers ?? [] },
+      waitForApproval: {
+        message,
+        approvers: ctx.config.approvers ?? [],
+        requiredApprovals: ctx.config.required_approvals,
+        expiresInSeconds:
+          ctx.config.expires === undefined
+            ? undefined
+            : parseDurationSeconds(ctx.config.expires),
+      },
     };
   },
 };

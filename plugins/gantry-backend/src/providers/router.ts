@@ -1,10 +1,6 @@
-import {
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
-  gantryAdminPermission,
+  gantryProviderManagePermission,
   gantryReadPermission,
 } from '@internal/plugin-gantry-common';
 import express from 'express';
@@ -12,7 +8,8 @@ import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { z } from 'zod';
 import { AuditService } from '../audit/AuditService';
-import { authorize, pageQuery, parseInput } from '../http';
+import { pageQuery, parseInput, tenantQuery } from '../http';
+import { TenancyService } from '../tenancy/TenancyService';
 import { ProviderRegistry, ProviderStatus } from './ProviderRegistry';
 
 const registerSchema = z.strictObject({
@@ -36,6 +33,7 @@ const registerSchema = z.strictObject({
 });
 
 const listSchema = z.object(pageQuery);
+const manageQuery = z.object(tenantQuery);
 
 function summary(status: ProviderStatus) {
   const p = status.provider;
@@ -54,21 +52,23 @@ function summary(status: ProviderStatus) {
   };
 }
 
-/** `/providers`: what product teams publish, and the admin registration of git sources. */
+/**
+ * `/providers`: what product teams publish, and the admin registration of git
+ * sources. Providers are the platform's shared offering, readable from every
+ * tenant; registering and refreshing them is recorded in the acting tenant.
+ */
 export function createProvidersRouter(options: {
   registry: ProviderRegistry;
   db: Knex;
   audit: AuditService;
-  defaultTenant: string;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  tenancy: TenancyService;
 }): express.Router {
-  const { registry, db, audit } = options;
+  const { registry, db, audit, tenancy } = options;
   const router = Router();
   router.use(express.json());
 
   router.get('/providers', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
+    await tenancy.authorize(req, gantryReadPermission);
     const { limit, cursor } = parseInput(listSchema, req.query, 'query');
     const all = registry.list().filter(s => !cursor || s.name > cursor);
     const items = all.slice(0, limit).map(summary);
@@ -79,7 +79,7 @@ export function createProvidersRouter(options: {
   });
 
   router.get('/providers/:name', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
+    await tenancy.authorize(req, gantryReadPermission);
     const status = registry.get(req.params.name);
     if (!status)
       throw new NotFoundError(`provider ${req.params.name} does not exist`);
@@ -95,36 +95,57 @@ export function createProvidersRouter(options: {
   });
 
   router.post('/providers/refresh', async (req, res) => {
-    const caller = await authorize(req, options, gantryAdminPermission);
+    const caller = await tenancy.authorize(req, gantryProviderManagePermission);
+    const { tenant } = parseInput(manageQuery, req.query, 'query');
     const statuses = await registry.refresh();
-    await audit.record({
-      tenant: options.defaultTenant,
-      actor: caller.ref,
-      action: 'providers.refresh',
-    });
+    await audit.record(
+      {
+        tenant: await tenancy.tenantFor(caller, tenant),
+        actor: caller.ref,
+        action: 'providers.refresh',
+        target: 'providers',
+        newValue: { providers: statuses.map(p => p.name) },
+      },
+      { request: req },
+    );
     res.json({ items: statuses.map(summary) });
   });
 
   router.post('/admin/providers', async (req, res) => {
-    const caller = await authorize(req, options, gantryAdminPermission);
+    const caller = await tenancy.authorize(req, gantryProviderManagePermission);
     const body = parseInput(registerSchema, req.body, 'provider source');
+    const tenant = await tenancy.tenantFor(
+      caller,
+      parseInput(manageQuery, req.query, 'query').tenant,
+    );
+    const previous = await db('provider_sources')
+      .where({ name: body.name })
+      .first();
     await db('provider_sources')
       .insert({
         ...body,
-        tenant: options.defaultTenant,
+        tenant,
         created_by: caller.ref,
         created_at: new Date(),
       })
       .onConflict('name')
       .merge(['git_url', 'path', 'ref']);
     await registry.refresh();
-    await audit.record({
-      tenant: options.defaultTenant,
-      actor: caller.ref,
-      action: 'providers.register',
-      target: body.name,
-      details: body,
-    });
+    await audit.record(
+      {
+        tenant,
+        actor: caller.ref,
+        action: 'providers.register',
+        target: body.name,
+        oldValue: previous && {
+          git_url: previous.git_url,
+          path: previous.path,
+          ref: previous.ref,
+        },
+        newValue: body,
+      },
+      { request: req },
+    );
     const status = registry.get(body.name);
     res
       .status(status?.provider ? 201 : 400)

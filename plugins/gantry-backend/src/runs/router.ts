@@ -1,12 +1,9 @@
-import {
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   gantryReadPermission,
   gantryRunCancelPermission,
   gantryRunCreatePermission,
+  gantryRunRetryPermission,
   parseScoreSpec,
   SECURITY_PROFILES,
   formatDslError,
@@ -19,7 +16,8 @@ import {
   WorkflowEngine,
   WorkflowValidationError,
 } from '../engine/WorkflowEngine';
-import { authorize, pageQuery, parseInput } from '../http';
+import { pageQuery, parseInput, tenantQuery } from '../http';
+import { Caller, TenancyService } from '../tenancy/TenancyService';
 import { ProviderRegistry } from '../providers/ProviderRegistry';
 import { RunEventBus } from './RunEventBus';
 import { RunStore, TERMINAL_RUN_STATUSES } from './types';
@@ -58,7 +56,7 @@ const listSchema = z.object({
     ])
     .optional(),
   workflow: z.string().max(200).optional(),
-  tenant: z.string().max(200).optional(),
+  ...tenantQuery,
 });
 
 const eventsSchema = z.object({
@@ -72,26 +70,28 @@ export interface RunsRouterOptions {
   providers: ProviderRegistry;
   audit: AuditService;
   events: RunEventBus;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  defaultTenant: string;
+  tenancy: TenancyService;
+}
+
+/** What the permission rules see of a run: its tenant and who started it. */
+export function runResource(run: { tenant: string; createdBy: string }) {
+  return { tenant: run.tenant, owners: [run.createdBy], approvers: [] };
 }
 
 /** `/runs`: start, list, inspect, follow, cancel and retry workflow runs. */
 export function createRunsRouter(options: RunsRouterOptions): express.Router {
-  const { engine, store, audit, events } = options;
+  const { engine, store, audit, events, tenancy } = options;
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
 
-  const getRunOr404 = async (id: string) => {
-    const run = await store.getRun(id);
-    if (!run) throw new NotFoundError(`run ${id} does not exist`);
-    return run;
-  };
+  // another tenant's run is as missing as one that never existed
+  const visibleRun = (caller: Caller, id: string) =>
+    tenancy.visible(caller, `run ${id}`, () => store.getRun(id));
 
   router.post('/runs', async (req, res) => {
-    const caller = await authorize(req, options, gantryRunCreatePermission);
+    const caller = await tenancy.authorize(req, gantryRunCreatePermission);
     const body = parseInput(startRunSchema, req.body, 'run request');
+    const tenant = await tenancy.tenantFor(caller, body.tenant);
     let definition = body.definition;
     let file: string | undefined;
     if (body.workflow) {
@@ -114,7 +114,7 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
         definition: definition!,
         file,
         workflowRef: body.workflow,
-        tenant: body.tenant ?? options.defaultTenant,
+        tenant,
         createdBy: caller.ref,
         context: {
           inputs: body.inputs,
@@ -123,17 +123,20 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
         },
         profile: body.profile,
       });
-      await audit.record({
-        tenant: run.tenant,
-        actor: caller.ref,
-        action: 'run.create',
-        target: run.id,
-        details: {
-          workflow: run.workflowName,
-          workflowRef: body.workflow,
-          profile: run.profile,
+      await audit.record(
+        {
+          tenant: run.tenant,
+          actor: caller.ref,
+          action: 'run.create',
+          target: run.id,
+          details: {
+            workflow: run.workflowName,
+            workflowRef: body.workflow,
+            profile: run.profile,
+          },
         },
-      });
+        { request: req },
+      );
       res.status(201).json(run);
     } catch (error) {
       if (error instanceof WorkflowValidationError) {
@@ -151,21 +154,22 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
   });
 
   router.get('/runs', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
+    const caller = await tenancy.authorize(req, gantryReadPermission);
     const query = parseInput(listSchema, req.query, 'query');
-    res.json(await store.listRuns({ ...query, parentRunId: null }));
+    const tenant = await tenancy.tenantFor(caller, query.tenant);
+    res.json(await store.listRuns({ ...query, tenant, parentRunId: null }));
   });
 
   router.get('/runs/:id', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
-    const run = await getRunOr404(req.params.id);
+    const caller = await tenancy.authorize(req, gantryReadPermission);
+    const run = await visibleRun(caller, req.params.id);
     res.json({ ...run, steps: await store.getSteps(run.id) });
   });
 
   router.get('/runs/:id/events', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
+    const caller = await tenancy.authorize(req, gantryReadPermission);
     const { after, limit } = parseInput(eventsSchema, req.query, 'query');
-    await getRunOr404(req.params.id);
+    await visibleRun(caller, req.params.id);
     const items = await store.listEvents(req.params.id, after, limit);
     res.json({
       items,
@@ -175,8 +179,8 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
 
   // Server-Sent Events: replays from ?after (or Last-Event-ID), then follows live
   router.get('/runs/:id/events/stream', async (req, res) => {
-    await authorize(req, options, gantryReadPermission);
-    const run = await getRunOr404(req.params.id);
+    const caller = await tenancy.authorize(req, gantryReadPermission);
+    const run = await visibleRun(caller, req.params.id);
     let cursor =
       Number(
         req.get('last-event-id') ??
@@ -218,32 +222,52 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
   });
 
   router.post('/runs/:id/cancel', async (req, res) => {
-    const caller = await authorize(req, options, gantryRunCancelPermission);
-    const run = await getRunOr404(req.params.id);
+    const caller = await tenancy.caller(req);
+    const run = await visibleRun(caller, req.params.id);
+    await tenancy.authorizeResource(
+      caller,
+      gantryRunCancelPermission,
+      runResource(run),
+    );
     const updated = await engine.cancel(run.id);
-    await audit.record({
-      tenant: run.tenant,
-      actor: caller.ref,
-      action: 'run.cancel',
-      target: run.id,
-    });
+    await audit.record(
+      {
+        tenant: run.tenant,
+        actor: caller.ref,
+        action: 'run.cancel',
+        target: run.id,
+        oldValue: { status: run.status },
+        newValue: { status: updated?.status },
+      },
+      { request: req },
+    );
     res.json(updated);
   });
 
   router.post('/runs/:id/retry', async (req, res) => {
-    const caller = await authorize(req, options, gantryRunCreatePermission);
-    const run = await getRunOr404(req.params.id);
+    const caller = await tenancy.caller(req);
+    const run = await visibleRun(caller, req.params.id);
+    await tenancy.authorizeResource(
+      caller,
+      gantryRunRetryPermission,
+      runResource(run),
+    );
     if (run.status !== 'failed')
       throw new InputError(
         `only failed runs can be retried; run ${run.id} is ${run.status}`,
       );
     const updated = await engine.retry(run.id);
-    await audit.record({
-      tenant: run.tenant,
-      actor: caller.ref,
-      action: 'run.retry',
-      target: run.id,
-    });
+    await audit.record(
+      {
+        tenant: run.tenant,
+        actor: caller.ref,
+        action: 'run.retry',
+        target: run.id,
+        oldValue: { status: run.status },
+        newValue: { status: updated?.status },
+      },
+      { request: req },
+    );
     res.json(updated);
   });
 

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createScoreDeployAction } from './scoreDeploy';
 import { createWorkflowRunAction } from './workflowRun';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
 jest.setTimeout(60_000);
 
@@ -21,9 +22,11 @@ describe('golden-path actions against a real Gantry backend', () => {
     const backend = await startTestBackend({
       features: [
         gantryPlugin,
+        catalogServiceMock.factory(),
         mockServices.rootConfig.factory({
           data: {
             gantry: {
+              defaultTenant: 'group:default/acme',
               providers: {
                 directory: path.resolve(__dirname, '../../../../providers'),
               },
