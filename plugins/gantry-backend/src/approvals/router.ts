@@ -104,7 +104,7 @@ export function createApprovalsRouter(options: {
     await tenancy.authorizeResource(
       caller,
       gantryApprovalDecidePermission,
-      approvalResource(existing),
+      existing.id,
     );
     approvals.assertMayDecide(existing, await decider(caller));
     const comment = body.comment ?? body.reason;

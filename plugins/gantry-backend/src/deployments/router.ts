@@ -109,6 +109,8 @@ export function createDeploymentsRouter(options: {
       'query',
     );
     const tenant = await tenancy.tenantFor(caller, query.tenant);
+    // 404 for an application the tenant does not have, not an empty page
+    await deployments.getApplication(tenant, req.params.name);
     res.json(
       await deployments.listDeployments({
         tenant,

@@ -224,11 +224,7 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
   router.post('/runs/:id/cancel', async (req, res) => {
     const caller = await tenancy.caller(req);
     const run = await visibleRun(caller, req.params.id);
-    await tenancy.authorizeResource(
-      caller,
-      gantryRunCancelPermission,
-      runResource(run),
-    );
+    await tenancy.authorizeResource(caller, gantryRunCancelPermission, run.id);
     const updated = await engine.cancel(run.id);
     await audit.record(
       {
@@ -247,11 +243,7 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
   router.post('/runs/:id/retry', async (req, res) => {
     const caller = await tenancy.caller(req);
     const run = await visibleRun(caller, req.params.id);
-    await tenancy.authorizeResource(
-      caller,
-      gantryRunRetryPermission,
-      runResource(run),
-    );
+    await tenancy.authorizeResource(caller, gantryRunRetryPermission, run.id);
     if (run.status !== 'failed')
       throw new InputError(
         `only failed runs can be retried; run ${run.id} is ${run.status}`,

@@ -11,14 +11,8 @@ import {
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import { gantryAdminPermission } from '@internal/plugin-gantry-common';
-import {
-  CatalogTenantResolver,
-  GantryPermissionResource,
-  gantryApprovalRules,
-  gantryRunRules,
-} from '@internal/plugin-gantry-node';
+import { CatalogTenantResolver } from '@internal/plugin-gantry-node';
 import { Request } from 'express';
 
 /** Who is calling, as every Gantry route sees it. */
@@ -50,13 +44,6 @@ export function tenantRef(value: string): string {
 
 const isUser = (caller: Caller) =>
   (caller.credentials.principal as { type: string }).type === 'user';
-
-const conditionAuthorizers = {
-  'gantry-run': createConditionAuthorizer(Object.values(gantryRunRules)),
-  'gantry-approval': createConditionAuthorizer(
-    Object.values(gantryApprovalRules),
-  ),
-} as Record<string, ReturnType<typeof createConditionAuthorizer>>;
 
 /**
  * Scopes every request to one tenant and checks its permission.
@@ -192,24 +179,20 @@ export class TenancyService {
   }
 
   /**
-   * Checks a resource permission against a loaded object: conditional
-   * decisions (tenant member, owner, approver) are applied to it here.
+   * Checks a resource permission on one object. Conditional decisions (tenant
+   * member, owner, approver) are applied by the permission framework to the
+   * object as the plugin's registered resource loader sees it.
    */
   async authorizeResource(
     caller: Caller,
     permission: ResourcePermission,
-    resource: GantryPermissionResource,
+    resourceRef: string,
   ): Promise<void> {
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission }],
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission, resourceRef }],
       { credentials: caller.credentials },
     );
-    const allowed =
-      decision.result === AuthorizeResult.CONDITIONAL
-        ? conditionAuthorizers[permission.resourceType]?.(decision, resource) ??
-          false
-        : decision.result === AuthorizeResult.ALLOW;
-    if (!allowed) {
+    if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`you are not allowed to ${permission.name}`);
     }
   }

@@ -1,0 +1,34 @@
+import express from 'express';
+import { createApprovalsRouter } from '../approvals/router';
+import { createAuditRouter } from '../audit/router';
+import { createDeploymentsRouter } from '../deployments/router';
+import { createHealthRouter } from '../health/router';
+import { createProvidersRouter } from '../providers/router';
+import { createRunsRouter } from '../runs/router';
+import { createTenancyRouter } from '../tenancy/router';
+
+/**
+ * Every route Gantry serves, as `METHOD /path`, read from the routers
+ * themselves so a sweep test notices a route it does not cover.
+ */
+export function gantryRoutes(): string[] {
+  const none = {} as any;
+  const routers: express.Router[] = [
+    createHealthRouter(none),
+    createTenancyRouter(none),
+    createAuditRouter(none),
+    createRunsRouter(none),
+    createApprovalsRouter(none),
+    createDeploymentsRouter(none),
+    createProvidersRouter(none),
+  ];
+  return routers
+    .flatMap(router => router.stack)
+    .filter(layer => layer.route)
+    .flatMap(layer =>
+      Object.keys((layer.route as any).methods).map(
+        method => `${method.toUpperCase()} ${layer.route!.path}`,
+      ),
+    )
+    .sort();
+}

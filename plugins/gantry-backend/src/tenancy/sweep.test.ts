@@ -1,0 +1,224 @@
+import request from 'supertest';
+import { testDatabases } from '../engine/__testUtils__/testEngine';
+import {
+  as,
+  gateWorkflow,
+  startGantryBackend,
+  startRun,
+  TEST_CHECKOUT_SPEC,
+  waitFor,
+} from '../__testUtils__/gantryTestBackend';
+import { gantryRoutes } from '../__testUtils__/routes';
+
+jest.setTimeout(120_000);
+const databases = testDatabases();
+const ACME = 'group:default/acme';
+
+/**
+ * Acceptance: a user of another tenant (gina of globex) calls every Gantry
+ * route with acme's ids and gets nothing: each call is denied (403/404) and
+ * no response names anything of acme's.
+ */
+describe.each(databases.eachSupportedId())(
+  'tenant isolation on %s',
+  databaseId => {
+    let server: any;
+    let knex: any;
+    const ids: Record<string, string> = {};
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      ({ server } = await startGantryBackend(knex));
+      // carl of acme's checkout-team: a waiting run, a failed run, a deployment
+      const gated = await startRun(
+        server,
+        'carl',
+        gateWorkflow(['group:default/checkout-team']),
+      );
+      await waitFor(
+        server,
+        `/runs/${gated.id}`,
+        'carl',
+        r => r.status === 'waiting_approval',
+      );
+      const failed = await startRun(
+        server,
+        'carl',
+        'name: broken\nsteps:\n  - id: fail\n    type: shell\n    command: exit 3\n',
+      );
+      await waitFor(
+        server,
+        `/runs/${failed.id}`,
+        'carl',
+        r => r.status === 'failed',
+      );
+      const approvals = await waitFor(
+        server,
+        `/approvals?runId=${gated.id}`,
+        'carl',
+        p => p.items?.length === 1,
+      );
+      const deployment = await request(server)
+        .post('/api/gantry/specs?profile=plan_only')
+        .set('authorization', as('carl'))
+        .set('content-type', 'application/yaml')
+        .send(TEST_CHECKOUT_SPEC);
+      expect(deployment.status).toBe(202);
+      await waitFor(
+        server,
+        `/deployments/${deployment.body.id}`,
+        'carl',
+        d => d.status === 'succeeded',
+      );
+      Object.assign(ids, {
+        run: gated.id,
+        failedRun: failed.id,
+        approval: approvals.items[0].id,
+        deployment: deployment.body.id,
+        application: 'test-checkout',
+      });
+    });
+
+    // every route, with acme's ids; `platform` routes serve what every tenant shares
+    const ROUTES: Record<
+      string,
+      { path: () => string; body?: object; platform?: boolean }
+    > = {
+      'GET /health': { path: () => '/health', platform: true },
+      'GET /tenancy/me': { path: () => '/tenancy/me', platform: true },
+      'GET /audit': { path: () => '/audit' },
+      'POST /runs': {
+        path: () => '/runs',
+        body: { definition: gateWorkflow([]), tenant: ACME },
+      },
+      'GET /runs': { path: () => '/runs' },
+      'GET /runs/:id': { path: () => `/runs/${ids.run}` },
+      'GET /runs/:id/events': { path: () => `/runs/${ids.run}/events` },
+      'GET /runs/:id/events/stream': {
+        path: () => `/runs/${ids.run}/events/stream`,
+      },
+      'POST /runs/:id/cancel': { path: () => `/runs/${ids.run}/cancel` },
+      'POST /runs/:id/retry': { path: () => `/runs/${ids.failedRun}/retry` },
+      'GET /approvals': { path: () => '/approvals' },
+      'GET /approvals/inbox': { path: () => '/approvals/inbox' },
+      'GET /approvals/count': { path: () => '/approvals/count' },
+      'GET /approvals/:id': { path: () => `/approvals/${ids.approval}` },
+      'POST /approvals/:id/decision': {
+        path: () => `/approvals/${ids.approval}/decision`,
+        body: { decision: 'approve' },
+      },
+      'POST /specs': { path: () => '/specs?profile=plan_only', body: {} },
+      'GET /deployments/:id': { path: () => `/deployments/${ids.deployment}` },
+      'GET /applications': { path: () => '/applications' },
+      'GET /applications/:name': {
+        path: () => `/applications/${ids.application}`,
+      },
+      'GET /applications/:name/deployments': {
+        path: () => `/applications/${ids.application}/deployments`,
+      },
+      'DELETE /applications/:name': {
+        path: () => `/applications/${ids.application}?profile=plan_only`,
+      },
+      'POST /applications/:name/workflows/:provider/:workflow/runs': {
+        path: () =>
+          `/applications/${ids.application}/workflows/checkout-team/payments-reconcile/runs?profile=plan_only`,
+      },
+      'GET /providers': { path: () => '/providers', platform: true },
+      'GET /providers/:name': {
+        path: () => '/providers/checkout-team',
+        platform: true,
+      },
+      'POST /providers/refresh': { path: () => '/providers/refresh' },
+      'POST /admin/providers': {
+        path: () => '/admin/providers',
+        body: { name: 'x', git_url: 'file:///nowhere' },
+      },
+    };
+
+    const call = (key: string, user: string, tenant?: string) => {
+      const [method, route] = [key.split(' ')[0].toLowerCase(), ROUTES[key]];
+      const path = route.path();
+      const url = `/api/gantry${path}${
+        tenant ? `${path.includes('?') ? '&' : '?'}tenant=${tenant}` : ''
+      }`;
+      const req = (request(server) as any)
+        [method](url)
+        .set('authorization', as(user));
+      return route.body ? req.send(route.body) : req;
+    };
+
+    it('covers every route Gantry serves', () => {
+      expect(Object.keys(ROUTES).sort()).toEqual(gantryRoutes());
+    });
+
+    it("denies a globex user every acme object and leaks none of acme's data", async () => {
+      const secrets = () => [...Object.values(ids), 'Ship?'];
+      for (const key of Object.keys(ROUTES)) {
+        // reads also without ?tenant=, i.e. in gina's own tenant
+        for (const tenant of key.startsWith('GET')
+          ? [ACME, undefined]
+          : [ACME]) {
+          const res = await call(key, 'gina', tenant);
+          // an error may echo the id gina sent, nothing else of acme's
+          const sent = ROUTES[key].path();
+          for (const id of secrets().filter(s => !sent.includes(s))) {
+            expect({ key, tenant, leaked: res.text.includes(id) }).toEqual({
+              key,
+              tenant,
+              leaked: false,
+            });
+          }
+          const listsOwnTenant =
+            !tenant && key.startsWith('GET') && !key.includes(':');
+          if (ROUTES[key].platform || listsOwnTenant) {
+            // shared data, or gina's own (empty) tenant
+            expect({ key, tenant, status: res.status }).toEqual({
+              key,
+              tenant,
+              status: key === 'GET /audit' ? 403 : 200,
+            });
+          } else {
+            expect({
+              key,
+              tenant,
+              denied: [403, 404].includes(res.status),
+            }).toEqual({
+              key,
+              tenant,
+              denied: true,
+            });
+          }
+        }
+      }
+
+      // nothing changed: acme's run still waits, gina wrote nothing
+      const run = await request(server)
+        .get(`/api/gantry/runs/${ids.run}`)
+        .set('authorization', as('carl'));
+      expect(run.body.status).toBe('waiting_approval');
+      expect(
+        await knex('audit_events').where({ actor: 'user:default/gina' }),
+      ).toEqual([]);
+      expect(await knex('runs').whereNot({ tenant: ACME })).toEqual([]);
+    });
+
+    it('serves the same routes to a member of acme (the sweep is not vacuous)', async () => {
+      for (const key of Object.keys(ROUTES).filter(
+        k => k.startsWith('GET') && k !== 'GET /runs/:id/events/stream',
+      )) {
+        const res = await call(key, 'carl');
+        expect({ key, status: res.status }).toEqual({
+          key,
+          status: key === 'GET /audit' ? 403 : 200,
+        });
+      }
+      const mine = await call('GET /runs', 'carl');
+      expect(mine.body.items.map((r: any) => r.id)).toEqual(
+        expect.arrayContaining([ids.run, ids.failedRun]),
+      );
+      // platform admins see every tenant
+      const admin = await call('GET /runs/:id', 'ada');
+      expect(admin.status).toBe(200);
+    });
+  },
+);
