@@ -2,10 +2,15 @@ import { Command } from 'commander';
 import { describeEvent } from './progress';
 import { ServerClient } from './server';
 
-function client(options: { server?: string; token?: string }): ServerClient {
+function client(options: {
+  server?: string;
+  token?: string;
+  tenant?: string;
+}): ServerClient {
   return new ServerClient(
     options.server ?? process.env.GANTRY_SERVER ?? 'http://localhost:7007',
     options.token ?? process.env.GANTRY_TOKEN,
+    options.tenant ?? process.env.GANTRY_TENANT,
   );
 }
 
@@ -16,6 +21,10 @@ const serverOptions = (command: Command) =>
       'Gantry backend (default $GANTRY_SERVER or http://localhost:7007)',
     )
     .option('--token <token>', 'Backstage token (default $GANTRY_TOKEN)')
+    .option(
+      '--tenant <ref>',
+      'tenant to act in, e.g. group:default/acme (default $GANTRY_TENANT, else your only tenant)',
+    )
     .option('--json', 'print JSON');
 
 const print = (json: boolean | undefined, value: unknown, text: () => string) =>

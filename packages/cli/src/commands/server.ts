@@ -7,7 +7,15 @@ export class ServerError extends Error {}
 export class ServerClient {
   private readonly base: string;
 
-  constructor(server: string, private readonly token?: string) {
+  /**
+   * `tenant` (default $GANTRY_TENANT) is sent as `?tenant=` with every
+   * request, for callers who belong to several tenants.
+   */
+  constructor(
+    server: string,
+    private readonly token?: string,
+    private readonly tenant = process.env.GANTRY_TENANT,
+  ) {
     if (!/^https?:\/\//.test(server))
       throw new UsageError(`--server must be an http(s) URL, got '${server}'`);
     this.base = `${server.replace(/\/+$/, '')}/api/gantry`;
@@ -40,7 +48,9 @@ export class ServerClient {
   ): Promise<any> {
     let response: Response;
     try {
-      response = await fetch(`${this.base}${path}`, {
+      const url = new URL(`${this.base}${path}`);
+      if (this.tenant) url.searchParams.set('tenant', this.tenant);
+      response = await fetch(url, {
         method,
         headers: {
           ...(body !== undefined ? { 'content-type': type } : {}),

@@ -91,7 +91,11 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
   router.post('/runs', async (req, res) => {
     const caller = await tenancy.authorize(req, gantryRunCreatePermission);
     const body = parseInput(startRunSchema, req.body, 'run request');
-    const tenant = await tenancy.tenantFor(caller, body.tenant);
+    const tenant = await tenancy.tenantFor(
+      caller,
+      body.tenant ??
+        parseInput(z.object(tenantQuery), req.query, 'query').tenant,
+    );
     let definition = body.definition;
     let file: string | undefined;
     if (body.workflow) {

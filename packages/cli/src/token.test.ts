@@ -1,0 +1,153 @@
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import gantryPlugin from '@internal/plugin-gantry-backend';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from './program';
+
+jest.setTimeout(60_000);
+
+const TOKEN = 'gantry-cli-static-token-0123456789';
+
+async function gantry(env: Record<string, string>, ...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(c => {
+    stdout += String(c);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(c => {
+    stderr += String(c);
+    return true;
+  });
+  const saved = process.env.GANTRY_TOKEN;
+  if (env.GANTRY_TOKEN === undefined) delete process.env.GANTRY_TOKEN;
+  else process.env.GANTRY_TOKEN = env.GANTRY_TOKEN;
+  try {
+    process.exitCode = undefined;
+    const code = await main(['node', 'gantry', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    if (saved === undefined) delete process.env.GANTRY_TOKEN;
+    else process.env.GANTRY_TOKEN = saved;
+    process.exitCode = undefined;
+  }
+}
+
+// Backstage's real auth service, with a static external-access token as
+// docs/platform-team.md configures it for scripts, and the tenant the
+// token's subject may act in.
+describe('gantry with a static service token', () => {
+  let url: string;
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        gantryPlugin,
+        authServiceFactory,
+        httpAuthServiceFactory,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              baseUrl: 'http://localhost:7007',
+              auth: {
+                externalAccess: [
+                  {
+                    type: 'static',
+                    options: { token: TOKEN, subject: 'gantry-cli' },
+                  },
+                ],
+              },
+            },
+            gantry: {
+              tenancy: {
+                serviceTenants: { 'gantry-cli': ['group:default/acme'] },
+              },
+              providers: {
+                directory: path.resolve(__dirname, '../../../providers'),
+              },
+            },
+          },
+        }),
+      ],
+    });
+    url = `http://localhost:${(backend.server.address() as AddressInfo).port}`;
+    stop = () => backend.stop();
+  });
+  afterAll(() => stop());
+
+  it('runs a workflow and lists runs with $GANTRY_TOKEN, acting in its tenant', async () => {
+    const file = path.join(
+      mkdtempSync(path.join(tmpdir(), 'gantry-token-')),
+      'hi.yaml',
+    );
+    writeFileSync(
+      file,
+      'name: hi\nsteps:\n  - id: hi\n    type: shell\n    command: echo hi\n',
+    );
+    const run = await gantry(
+      { GANTRY_TOKEN: TOKEN },
+      'run',
+      file,
+      '--server',
+      url,
+      '--json',
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.status).toBe('succeeded');
+    const list = await gantry(
+      { GANTRY_TOKEN: TOKEN },
+      'runs',
+      'list',
+      '--server',
+      url,
+      '--json',
+    );
+    // the token's subject started it, in the tenant config grants it
+    expect(JSON.parse(list.stdout).items).toEqual([
+      expect.objectContaining({
+        workflowName: 'hi',
+        status: 'succeeded',
+        tenant: 'group:default/acme',
+        createdBy: 'gantry-cli',
+      }),
+    ]);
+    // another tenant is not the token's
+    const other = await gantry(
+      { GANTRY_TOKEN: TOKEN },
+      'runs',
+      'list',
+      '--server',
+      `${url}`,
+      '--tenant',
+      'group:default/globex',
+    );
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(
+      /403.*not a member of tenant group:default\/globex/,
+    );
+  });
+
+  it('is refused without a token or with a wrong one', async () => {
+    for (const token of [undefined, 'not-the-token']) {
+      const res = await gantry(
+        token ? { GANTRY_TOKEN: token } : {},
+        'runs',
+        'list',
+        '--server',
+        url,
+      );
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/401/);
+    }
+  });
+});
