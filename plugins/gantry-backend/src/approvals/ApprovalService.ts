@@ -189,22 +189,27 @@ export class ApprovalService {
     limit: number;
     cursor?: string;
   }): Promise<{ items: Approval[]; nextCursor?: string }> {
-    const pending = await this.db('approvals')
+    const pending: any[] = await this.db('approvals')
       .where({ tenant: filter.tenant, status: 'pending' })
       .modify(q => {
         if (filter.cursor) q.where('id', '>', filter.cursor);
       })
       .orderBy('id', 'asc');
-    const mine = [];
-    for (const row of pending) {
-      const approval = toApproval(row);
-      if (this.whyNot(approval, filter.decider)) continue;
-      const voted = await this.db('approval_decisions')
-        .where({ approval_id: row.id, decided_by: filter.decider.ref })
-        .first();
-      if (!voted) mine.push(row);
-      if (mine.length > filter.limit) break;
-    }
+    const voted = new Set(
+      (
+        await this.db('approval_decisions')
+          .where({ tenant: filter.tenant, decided_by: filter.decider.ref })
+          .whereIn(
+            'approval_id',
+            pending.map(r => r.id),
+          )
+          .select<{ approval_id: string }[]>('approval_id')
+      ).map(r => r.approval_id),
+    );
+    const mine = pending
+      .filter(row => !voted.has(row.id))
+      .filter(row => !this.whyNot(toApproval(row), filter.decider))
+      .slice(0, filter.limit + 1);
     return this.withDecisions(mine, filter.limit);
   }
 
