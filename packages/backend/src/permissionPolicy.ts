@@ -1,36 +1,7 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import {
-  CatalogTenantResolver,
-  GantryRolePolicy,
-} from '@internal/plugin-gantry-node';
+import { gantryRolePolicyModule } from '@internal/plugin-gantry-node';
 
 /**
- * Installs Gantry's sample role policy (viewer / developer / admin from
- * `gantry.permissions.roles`) instead of allow-all; users' groups and
- * tenants come from the catalog.
+ * Gantry's sample role policy instead of allow-all (see
+ * docs/platform-team.md); replace this module to bring your own policy.
  */
-export default createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'gantry-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        policy: policyExtensionPoint,
-        config: coreServices.rootConfig,
-        catalog: catalogServiceRef,
-        auth: coreServices.auth,
-      },
-      async init({ policy, config, catalog, auth }) {
-        const resolver = new CatalogTenantResolver({ catalog, auth });
-        policy.setPolicy(
-          GantryRolePolicy.fromConfig(config, ref => resolver.membership(ref)),
-        );
-      },
-    });
-  },
-});
+export default gantryRolePolicyModule;

@@ -8,37 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from './program';
+import { runCli } from './__testUtils__/runCli';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
 jest.setTimeout(60_000);
 
-/** Runs the CLI in-process and collects what it prints. */
-async function gantry(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk: any) => {
-      stdout += String(chunk);
-      return true;
-    });
-  const err = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk: any) => {
-      stderr += String(chunk);
-      return true;
-    });
-  try {
-    process.exitCode = undefined;
-    const code = await main(['node', 'gantry', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const gantry = (...args: string[]) => runCli(args);
 
 describe('gantry against a running backend', () => {
   let url: string;

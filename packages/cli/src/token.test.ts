@@ -7,38 +7,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from './program';
+import { runCli } from './__testUtils__/runCli';
 
 jest.setTimeout(60_000);
 
 const TOKEN = 'gantry-cli-static-token-0123456789';
 
-async function gantry(env: Record<string, string>, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(c => {
-    stdout += String(c);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(c => {
-    stderr += String(c);
-    return true;
-  });
-  const saved = process.env.GANTRY_TOKEN;
-  if (env.GANTRY_TOKEN === undefined) delete process.env.GANTRY_TOKEN;
-  else process.env.GANTRY_TOKEN = env.GANTRY_TOKEN;
-  try {
-    process.exitCode = undefined;
-    const code = await main(['node', 'gantry', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    if (saved === undefined) delete process.env.GANTRY_TOKEN;
-    else process.env.GANTRY_TOKEN = saved;
-    process.exitCode = undefined;
-  }
-}
+const gantry = (env: Record<string, string>, ...args: string[]) =>
+  runCli(args, { GANTRY_TOKEN: undefined, ...env });
 
 // Backstage's real auth service, with a static external-access token as
 // docs/platform-team.md configures it for scripts, and the tenant the

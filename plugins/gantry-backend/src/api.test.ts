@@ -5,14 +5,11 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { gantryPlugin } from './plugin';
 import { testDatabases } from './engine/__testUtils__/testEngine';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { demoOrganisation } from './__testUtils__/demoOrganisation';
+import { gitRepo } from './__testUtils__/gitRepo';
 
 jest.setTimeout(30_000);
 const databases = testDatabases();
@@ -271,27 +268,14 @@ describe.each(databases.eachSupportedId())(
         workflows: ['create-postgres', 'delete-postgres'],
         origin: { kind: 'local' },
       });
-      const repo = mkdtempSync(path.join(tmpdir(), 'gantry-api-repo-'));
-      const git = (...args: string[]) =>
-        execFileSync('git', args, {
-          cwd: repo,
-          env: {
-            ...process.env,
-            GIT_AUTHOR_NAME: 't',
-            GIT_AUTHOR_EMAIL: 't@x',
-            GIT_COMMITTER_NAME: 't',
-            GIT_COMMITTER_EMAIL: 't@x',
-          },
-        });
-      git('init', '--quiet', '--initial-branch=main');
-      mkdirSync(path.join(repo, 'workflows'));
-      writeFileSync(path.join(repo, 'provider.yaml'), 'name: hello-team\n');
-      writeFileSync(
-        path.join(repo, 'workflows', 'hello.yaml'),
+      const git = gitRepo();
+      git.write('provider.yaml', 'name: hello-team\n');
+      git.write(
+        'workflows/hello.yaml',
         'name: hello\nsteps:\n  - id: hi\n    type: shell\n    command: echo from git\n',
       );
-      git('add', '-A');
-      git('commit', '--quiet', '-m', 'first');
+      git.commit('first');
+      const repo = git.dir;
       const bad = await request(server)
         .post('/api/gantry/admin/providers')
         .send({ name: 'Hello', git_url: 'nope' });

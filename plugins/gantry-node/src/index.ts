@@ -9,3 +9,4 @@ export * from './extensions';
 export * from './tenancy';
 export * from './permissions';
 export * from './rolePolicy';
+export * from './rolePolicyModule';

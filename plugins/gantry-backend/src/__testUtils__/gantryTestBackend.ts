@@ -2,7 +2,6 @@ import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -11,12 +10,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import {
-  CatalogTenantResolver,
-  GantryRolePolicy,
-} from '@internal/plugin-gantry-node';
+import { gantryRolePolicyModule } from '@internal/plugin-gantry-node';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import { Knex } from 'knex';
 import path from 'node:path';
@@ -50,28 +44,6 @@ const authWithActors = createServiceFactory({
   },
 });
 
-/** The role policy as packages/backend installs it, with its config. */
-const gantryPolicyModule = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'gantry-test-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        policy: policyExtensionPoint,
-        config: coreServices.rootConfig,
-        catalog: catalogServiceRef,
-        auth: coreServices.auth,
-      },
-      async init({ policy, config, catalog, auth }) {
-        const resolver = new CatalogTenantResolver({ catalog, auth });
-        policy.setPolicy(
-          GantryRolePolicy.fromConfig(config, ref => resolver.membership(ref)),
-        );
-      },
-    });
-  },
-});
-
 export const ROLES = {
   admin: ['group:default/platform-admins'],
   developer: [
@@ -96,7 +68,7 @@ export async function startGantryBackend(
     features: [
       gantryPlugin,
       permissionBackend,
-      gantryPolicyModule,
+      gantryRolePolicyModule,
       permissionsServiceFactory,
       authWithActors,
       // reads tokens through authWithActors (the mock one has its own auth)

@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { testDatabases } from '../engine/__testUtils__/testEngine';
 import {
@@ -13,34 +9,21 @@ import {
   waitFor,
 } from '../__testUtils__/gantryTestBackend';
 import { gantryRoutes } from '../__testUtils__/routes';
+import { gitRepo } from '../__testUtils__/gitRepo';
 
 jest.setTimeout(120_000);
 const databases = testDatabases();
 
 /** A provider in a real git repository, for the registration route. */
 function providerRepo(): string {
-  const repo = mkdtempSync(path.join(tmpdir(), 'gantry-audit-repo-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: repo,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@x',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@x',
-      },
-    });
-  git('init', '--quiet', '--initial-branch=main');
-  mkdirSync(path.join(repo, 'workflows'));
-  writeFileSync(path.join(repo, 'provider.yaml'), 'name: audit-team\n');
-  writeFileSync(
-    path.join(repo, 'workflows', 'hello.yaml'),
+  const repo = gitRepo();
+  repo.write('provider.yaml', 'name: audit-team\n');
+  repo.write(
+    'workflows/hello.yaml',
     'name: hello\nsteps:\n  - id: hi\n    type: shell\n    command: echo hi\n',
   );
-  git('add', '-A');
-  git('commit', '--quiet', '-m', 'first');
-  return repo;
+  repo.commit('first');
+  return repo.dir;
 }
 
 /**

@@ -1,35 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BUILTIN_STEP_TYPES } from '@internal/plugin-gantry-common';
 import { ProviderGitSource, ProviderRegistry } from './ProviderRegistry';
-
-/** A real git repository with a provider in providers/<name>. */
-function gitRepo() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-provider-repo-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@x',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@x',
-      },
-    }).toString();
-  git('init', '--quiet', '--initial-branch=main');
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  };
-  const commit = (message: string) => {
-    git('add', '-A');
-    git('commit', '--quiet', '-m', message);
-  };
-  return { dir, git, write, commit };
-}
+import { gitRepo } from '../__testUtils__/gitRepo';
 
 const workflow = (message: string) =>
   `name: create-bucket\nsteps:\n  - id: create\n    type: shell\n    command: echo "${message}"\n`;

@@ -8,6 +8,7 @@ import {
   SECURITY_PROFILES,
   formatDslError,
 } from '@internal/plugin-gantry-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -20,7 +21,7 @@ import { pageQuery, parseInput, tenantQuery } from '../http';
 import { Caller, TenancyService } from '../tenancy/TenancyService';
 import { ProviderRegistry } from '../providers/ProviderRegistry';
 import { RunEventBus } from './RunEventBus';
-import { RunStore, TERMINAL_RUN_STATUSES } from './types';
+import { RunRecord, RunStore, TERMINAL_RUN_STATUSES } from './types';
 
 const startRunSchema = z
   .strictObject({
@@ -225,46 +226,38 @@ export function createRunsRouter(options: RunsRouterOptions): express.Router {
     res.end();
   });
 
-  router.post('/runs/:id/cancel', async (req, res) => {
-    const caller = await tenancy.caller(req);
-    const run = await visibleRun(caller, req.params.id);
-    await tenancy.authorizeResource(caller, gantryRunCancelPermission, run.id);
-    const updated = await engine.cancel(run.id);
-    await audit.record(
-      {
-        tenant: run.tenant,
-        actor: caller.ref,
-        action: 'run.cancel',
-        target: run.id,
-        oldValue: { status: run.status },
-        newValue: { status: updated?.status },
-      },
-      { request: req },
-    );
-    res.json(updated);
-  });
+  // cancel and retry: check the run's permission, act, audit the status change
+  const runAction = (
+    action: 'cancel' | 'retry',
+    permission: ResourcePermission,
+    act: (run: RunRecord) => Promise<RunRecord | undefined>,
+  ) =>
+    router.post(`/runs/:id/${action}`, async (req, res) => {
+      const caller = await tenancy.caller(req);
+      const run = await visibleRun(caller, req.params.id);
+      await tenancy.authorizeResource(caller, permission, run.id);
+      const updated = await act(run);
+      await audit.record(
+        {
+          tenant: run.tenant,
+          actor: caller.ref,
+          action: `run.${action}`,
+          target: run.id,
+          oldValue: { status: run.status },
+          newValue: { status: updated?.status },
+        },
+        { request: req },
+      );
+      res.json(updated);
+    });
 
-  router.post('/runs/:id/retry', async (req, res) => {
-    const caller = await tenancy.caller(req);
-    const run = await visibleRun(caller, req.params.id);
-    await tenancy.authorizeResource(caller, gantryRunRetryPermission, run.id);
+  runAction('cancel', gantryRunCancelPermission, run => engine.cancel(run.id));
+  runAction('retry', gantryRunRetryPermission, run => {
     if (run.status !== 'failed')
       throw new InputError(
         `only failed runs can be retried; run ${run.id} is ${run.status}`,
       );
-    const updated = await engine.retry(run.id);
-    await audit.record(
-      {
-        tenant: run.tenant,
-        actor: caller.ref,
-        action: 'run.retry',
-        target: run.id,
-        oldValue: { status: run.status },
-        newValue: { status: updated?.status },
-      },
-      { request: req },
-    );
-    res.json(updated);
+    return engine.retry(run.id);
   });
 
   return router;
