@@ -78,6 +78,7 @@ export async function startGantryBackend(
       scheduler.factory(),
       mockServices.rootConfig.factory({
         data: {
+          app: { baseUrl: 'http://localhost:3000' },
           permission: { enabled: true },
           gantry: {
             defaultTenant: 'group:default/acme',
