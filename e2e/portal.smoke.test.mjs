@@ -16,6 +16,10 @@ const BACKEND = 'http://localhost:7007';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SHOTS = path.join(ROOT, '.data', 'e2e');
 const STARTUP_TIMEOUT_MS = 300_000;
+// A static external-access token (a script, not the guest) that starts the
+// run the guest approves: nobody may approve their own request. Set on the
+// portal started below; with GANTRY_E2E_REUSE configure it the same way.
+const REQUESTER_TOKEN = 'e2e-requester-token-0123456789';
 
 let portal;
 let portalLog = '';
@@ -67,6 +71,15 @@ before(async () => {
         ...process.env,
         BROWSER: 'none',
         APP_CONFIG_backend_database_connection_directory: dataDir,
+        APP_CONFIG_backend_auth_externalAccess: JSON.stringify([
+          {
+            type: 'static',
+            options: { token: REQUESTER_TOKEN, subject: 'e2e-requester' },
+          },
+        ]),
+        APP_CONFIG_gantry_tenancy_serviceTenants: JSON.stringify({
+          'e2e-requester': ['group:default/acme'],
+        }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -195,15 +208,20 @@ describe('portal', () => {
     });
   });
 
-  it('pauses a run for approval, which is approved in the inbox, then completes', async () => {
+  it("pauses a run for approval, which is approved in the approver's inbox, then completes", async () => {
+    const started = await fetch(`${BACKEND}/api/gantry/runs`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${REQUESTER_TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ workflow: 'examples/approval-demo' }),
+    });
+    assert.equal(started.status, 201, await started.clone().text());
+    const runId = (await started.json()).id;
+    const runUrl = `${APP}/gantry/runs/${runId}`;
     await asGuest('approval-inbox', async page => {
-      await page.goto(
-        `${APP}/gantry/providers/examples/workflows/approval-demo`,
-      );
-      await page.getByRole('button', { name: 'Run' }).click();
-      await page.waitForURL(/\/gantry\/runs\/run_/);
-      const runUrl = page.url();
-      const runId = runUrl.split('/').pop();
+      await page.goto(runUrl);
       await page
         .locator('[data-testid=run-status] [data-status=waiting_approval]')
         .waitFor({ timeout: 30_000 });
@@ -215,6 +233,11 @@ describe('portal', () => {
       await row.waitFor();
       await page.screenshot({ path: path.join(SHOTS, 'approvals.png') });
       await row.getByRole('button', { name: 'Approve' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog
+        .getByLabel('Comment (optional)')
+        .fill('release notes checked');
+      await dialog.getByRole('button', { name: 'Approve' }).click();
       await row.waitFor({ state: 'detached' });
       await page.goto(runUrl);
       await page
@@ -230,6 +253,17 @@ describe('portal', () => {
         .first()
         .waitFor();
       await page.screenshot({ path: path.join(SHOTS, 'runs.png') });
+      // the decision is in the audit log, with the guest as actor
+      await page.goto(`${APP}/gantry/audit`);
+      await page
+        .getByRole('cell', { name: 'approval.approve' })
+        .first()
+        .waitFor();
+      await page
+        .getByRole('cell', { name: 'user:default/guest' })
+        .first()
+        .waitFor();
+      await page.screenshot({ path: path.join(SHOTS, 'audit.png') });
     });
   });
 

@@ -4,6 +4,10 @@
  * @packageDocumentation
  */
 export { gantryPlugin, GantryPage, EntityGantryContent } from './plugin';
+export {
+  GantrySidebarItem,
+  usePendingApprovalsCount,
+} from './components/GantrySidebarItem/GantrySidebarItem';
 export { isGantryAvailable } from './components/EntityContent/EntityContent';
 export { gantryApiRef, GantryClient } from './api';
 export type { GantryApi } from './api';

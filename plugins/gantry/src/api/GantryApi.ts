@@ -68,17 +68,78 @@ export interface ProviderDetail extends Omit<ProviderSummary, 'workflows'> {
   }>;
 }
 
-export interface Approval {
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
+
+export interface ApprovalDecision {
+  by: string;
+  decision: 'approve' | 'deny';
+  comment?: string;
+  at: string;
+}
+
+/** What an approval decides on; run steps also carry their run and step. */
+export interface ApprovalSubject {
+  kind: 'run_step' | 'promotion' | 'drift_action' | 'hook_run';
   id: string;
   runId?: string;
   stepId?: string;
+}
+
+export interface Approval {
+  id: string;
+  tenant: string;
+  subject: ApprovalSubject;
+  /** Kept for run steps. */
+  runId?: string;
+  stepId?: string;
   message: string;
-  status: 'pending' | 'approved' | 'denied';
+  /** Entity refs (groups or users) allowed to decide; empty means admins. */
+  approvers: string[];
+  requiredApprovals: number;
+  status: ApprovalStatus;
   requestedBy: string;
+  decisions: ApprovalDecision[];
+  /** Author and comment of the final decision. */
   decidedBy?: string;
   reason?: string;
+  expiresAt?: string;
   createdAt: string;
   decidedAt?: string;
+}
+
+/** Who the caller is and which tenants they belong to. */
+export interface Tenancy {
+  user: string;
+  tenants: string[];
+  /** The tenant the backend uses when a request names none. */
+  tenant?: string;
+}
+
+export interface AuditEvent {
+  id: number;
+  tenant: string;
+  actor: string;
+  action: string;
+  target?: string;
+  oldValue?: unknown;
+  newValue?: unknown;
+  details?: Record<string, unknown>;
+  requestId?: string;
+  ip?: string;
+  createdAt: string;
+}
+
+/** Filters of the audit log; `from`/`to` are ISO timestamps, `q` is free text. */
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  target?: string;
+  q?: string;
+  from?: string;
+  to?: string;
+  tenant?: string;
+  cursor?: string;
+  limit?: number;
 }
 
 export interface Page<T> {
@@ -136,15 +197,31 @@ export interface GantryApi {
   ): Promise<{ items: RunEvent[]; cursor: number }>;
   cancelRun(id: string): Promise<Run>;
   retryRun(id: string): Promise<Run>;
-  listApprovals(query: {
-    status?: string;
+  /** Pending approvals the signed-in user may decide. */
+  getInbox(query?: {
+    tenant?: string;
     cursor?: string;
+    limit?: number;
   }): Promise<Page<Approval>>;
+  /** How many approvals wait in the signed-in user's inbox. */
+  countPendingApprovals(query?: { tenant?: string }): Promise<number>;
+  /** The approvals of a tenant, any status (the history). */
+  listApprovals(query: {
+    status?: ApprovalStatus;
+    runId?: string;
+    tenant?: string;
+    cursor?: string;
+    limit?: number;
+  }): Promise<Page<Approval>>;
+  getApproval(id: string): Promise<Approval>;
   decideApproval(
     id: string,
     decision: 'approve' | 'deny',
-    reason?: string,
+    comment?: string,
   ): Promise<Approval>;
+  /** The audit log, newest first (admins only). */
+  listAuditEvents(query: AuditQuery): Promise<Page<AuditEvent>>;
+  getTenancy(): Promise<Tenancy>;
   /** The application deployed from a Score spec; undefined when there is none. */
   getApplication(name: string): Promise<ApplicationDetail | undefined>;
 }

@@ -1,7 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { GantryHealthResponse } from '@internal/plugin-gantry-common';
-import { GantryApi } from './GantryApi';
+import { AuditQuery, GantryApi } from './GantryApi';
 
 /** Talks to `/api/gantry` with the signed-in user's token. */
 export class GantryClient implements GantryApi {
@@ -57,18 +57,43 @@ export class GantryClient implements GantryApi {
     return this.call('POST', `/runs/${encodeURIComponent(id)}/retry`);
   }
 
-  listApprovals(query: { status?: string; cursor?: string }) {
-    const params = new URLSearchParams({ limit: '50' });
-    if (query.status) params.set('status', query.status);
-    if (query.cursor) params.set('cursor', query.cursor);
-    return this.call('GET', `/approvals?${params}`);
+  getInbox(query: { tenant?: string; cursor?: string; limit?: number } = {}) {
+    return this.call(
+      'GET',
+      `/approvals/inbox?${search({ limit: 50, ...query })}`,
+    );
   }
 
-  decideApproval(id: string, decision: 'approve' | 'deny', reason?: string) {
+  async countPendingApprovals(query: { tenant?: string } = {}) {
+    const params = search(query).toString();
+    const { pending } = await this.call(
+      'GET',
+      `/approvals/count${params ? `?${params}` : ''}`,
+    );
+    return pending as number;
+  }
+
+  listApprovals(query: Parameters<GantryApi['listApprovals']>[0]) {
+    return this.call('GET', `/approvals?${search({ limit: 50, ...query })}`);
+  }
+
+  getApproval(id: string) {
+    return this.call('GET', `/approvals/${encodeURIComponent(id)}`);
+  }
+
+  decideApproval(id: string, decision: 'approve' | 'deny', comment?: string) {
     return this.call('POST', `/approvals/${encodeURIComponent(id)}/decision`, {
       decision,
-      reason,
+      comment: comment || undefined,
     });
+  }
+
+  listAuditEvents(query: AuditQuery) {
+    return this.call('GET', `/audit?${search({ limit: 25, ...query })}`);
+  }
+
+  getTenancy() {
+    return this.call('GET', '/tenancy/me');
   }
 
   async getApplication(name: string) {
@@ -103,4 +128,15 @@ export class GantryClient implements GantryApi {
     }
     return response.json();
   }
+}
+
+/** Query parameters without the unset ones. */
+function search(
+  query: Record<string, string | number | undefined>,
+): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  return params;
 }

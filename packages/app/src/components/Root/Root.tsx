@@ -25,6 +25,7 @@ import MenuIcon from '@material-ui/icons/Menu';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import GroupIcon from '@material-ui/icons/People';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { GantrySidebarItem } from '@internal/plugin-gantry';
 
 const useSidebarLogoStyles = makeStyles({
   root: {
@@ -60,7 +61,8 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
       <SidebarLogo />
       <SidebarGroup label="Menu" icon={<MenuIcon />}>
         {/* Global nav, not org-specific */}
-        <SidebarItem icon={AccountTreeIcon} to="gantry" text="Gantry" />
+        {/* shows how many approvals wait for the signed-in user */}
+        <GantrySidebarItem icon={AccountTreeIcon} to="gantry" text="Gantry" />
         <SidebarItem icon={CategoryIcon} to="catalog" text="Catalog" />
         <MyGroupsSidebarItem
           singularTitle="My Group"

@@ -9,11 +9,14 @@ import {
   TabbedLayout,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { gantryAuditReadPermission } from '@internal/plugin-gantry-common';
 import { Grid, Typography } from '@material-ui/core';
 import { Route, Routes } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef } from '../../api';
 import { ApprovalsTab } from '../ApprovalsTab/ApprovalsTab';
+import { AuditTab } from '../AuditTab/AuditTab';
 import { ProvidersTab } from '../ProvidersTab/ProvidersTab';
 import { RunPage } from '../RunPage/RunPage';
 import { RunsTab } from '../RunsTab/RunsTab';
@@ -50,7 +53,8 @@ function Overview() {
           <Typography paragraph>
             Open <b>Providers</b> to see what product teams offer and run a
             workflow; follow it live under <b>Runs</b>; decide approval steps
-            under <b>Approvals</b>.
+            under <b>Approvals</b>; admins review who changed what under{' '}
+            <b>Audit</b>.
           </Typography>
           <Typography>
             From a terminal:{' '}
@@ -66,6 +70,10 @@ function Overview() {
 }
 
 function Home() {
+  // the backend refuses the audit log to others; hide the tab instead of a 403
+  const { allowed: mayReadAudit } = usePermission({
+    permission: gantryAuditReadPermission,
+  });
   return (
     <Page themeId="tool">
       <Header
@@ -86,6 +94,11 @@ function Home() {
           <TabbedLayout.Route path="/approvals" title="Approvals">
             <ApprovalsTab />
           </TabbedLayout.Route>
+          {mayReadAudit && (
+            <TabbedLayout.Route path="/audit" title="Audit">
+              <AuditTab />
+            </TabbedLayout.Route>
+          )}
         </TabbedLayout>
       </Content>
     </Page>

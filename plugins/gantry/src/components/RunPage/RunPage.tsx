@@ -21,7 +21,7 @@ import { useSignal } from '@backstage/plugin-signals-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   gantryRunCancelPermission,
-  gantryRunCreatePermission,
+  gantryRunRetryPermission,
 } from '@internal/plugin-gantry-common';
 import { gantryApiRef, Run, RunEvent, RunStep } from '../../api';
 import { duration, StatusChip } from '../common/StatusChip';
@@ -44,7 +44,8 @@ export function RunPage() {
     resourceRef: runId,
   });
   const { allowed: mayRetry } = usePermission({
-    permission: gantryRunCreatePermission,
+    permission: gantryRunRetryPermission,
+    resourceRef: runId,
   });
   const wake = useRef<() => void>(() => {});
   // the backend signals gantry:runs when a run has news: refresh at once

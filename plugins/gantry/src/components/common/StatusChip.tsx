@@ -10,6 +10,7 @@ const COLORS: Record<string, string> = {
   skipped: '#9e9e9e',
   approved: '#2e7d32',
   denied: '#c62828',
+  expired: '#6d4c41',
 };
 
 /** A run, step or approval status as a coloured chip. */
