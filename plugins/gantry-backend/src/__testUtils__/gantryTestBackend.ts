@@ -104,7 +104,7 @@ export function as(user: string): string {
 /** Polls a GET route as `user` until `done` holds for its body. */
 export async function waitFor(
   server: any,
-  path: string,
+  route: string,
   user: string,
   done: (body: any) => boolean,
 ): Promise<any> {
@@ -112,13 +112,13 @@ export async function waitFor(
   for (let i = 0; i < 750; i++) {
     body = (
       await request(server)
-        .get(`/api/gantry${path}`)
+        .get(`/api/gantry${route}`)
         .set('authorization', as(user))
     ).body;
     if (done(body)) return body;
     await new Promise(r => setTimeout(r, 20));
   }
-  throw new Error(`${path} never got there: ${JSON.stringify(body)}`);
+  throw new Error(`${route} never got there: ${JSON.stringify(body)}`);
 }
 
 /** Starts a workflow from its YAML as `user`; returns the run. */

@@ -1144,13 +1144,7 @@ export class WorkflowEngine {
         decided_by: approval.decidedBy,
         reason: approval.reason ?? null,
       },
-      error: approved
-        ? undefined
-        : approval.status === 'expired'
-        ? `approval ${approval.id} expired before anyone decided it`
-        : `denied by ${approval.decidedBy}${
-            approval.reason ? `: ${approval.reason}` : ''
-          }`,
+      error: approved ? undefined : whyNotApproved(approval),
       finishedAt: now(),
     });
     await this.options.store.updateRun(run.id, { status: 'pending' });
@@ -1208,6 +1202,15 @@ export class WorkflowEngine {
     }
     this.options.onEvents?.(run.id);
   }
+}
+
+/** The error of an approval step whose request was denied or expired. */
+function whyNotApproved(approval: Approval): string {
+  if (approval.status === 'expired') {
+    return `approval ${approval.id} expired before anyone decided it`;
+  }
+  const reason = approval.reason ? `: ${approval.reason}` : '';
+  return `denied by ${approval.decidedBy}${reason}`;
 }
 
 function isContinueOnFailure(step?: WorkflowStep): boolean {
