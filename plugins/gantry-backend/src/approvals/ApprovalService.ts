@@ -243,10 +243,16 @@ export class ApprovalService {
   /**
    * Records a vote. A deny decides at once; an approve decides when it is the
    * last one needed. `won` is false when the request was already decided.
+   * `inTransaction` runs with the vote's transaction (its audit event commits
+   * with it), given the request's status after the vote.
    */
   async decide(
     id: string,
     decision: { status: 'approved' | 'denied'; by: string; reason?: string },
+    inTransaction?: (
+      trx: Knex.Transaction,
+      status: ApprovalStatus,
+    ) => Promise<void>,
   ): Promise<{ approval?: Approval; won: boolean }> {
     let decided = false;
     const won = await this.db
@@ -284,6 +290,7 @@ export class ApprovalService {
             });
           decided = true;
         }
+        await inTransaction?.(trx, decided ? decision.status : 'pending');
         return true;
       })
       .catch(error => {

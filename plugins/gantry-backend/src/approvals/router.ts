@@ -108,11 +108,27 @@ export function createApprovalsRouter(options: {
     );
     approvals.assertMayDecide(existing, await decider(caller));
     const comment = body.comment ?? body.reason;
-    const { approval, won } = await approvals.decide(existing.id, {
-      status: body.decision === 'approve' ? 'approved' : 'denied',
-      by: caller.ref,
-      reason: comment,
-    });
+    const { approval, won } = await approvals.decide(
+      existing.id,
+      {
+        status: body.decision === 'approve' ? 'approved' : 'denied',
+        by: caller.ref,
+        reason: comment,
+      },
+      (trx, status) =>
+        audit.record(
+          {
+            tenant: existing.tenant,
+            actor: caller.ref,
+            action: `approval.${body.decision}`,
+            target: existing.id,
+            oldValue: { status: existing.status },
+            newValue: { status },
+            details: { subject: existing.subject, comment },
+          },
+          { request: req, trx },
+        ),
+    );
     if (!won) {
       throw new ConflictError(
         approval?.status === 'pending'
@@ -120,18 +136,6 @@ export function createApprovalsRouter(options: {
           : `approval ${existing.id} was already ${approval?.status} by ${approval?.decidedBy}`,
       );
     }
-    await audit.record(
-      {
-        tenant: existing.tenant,
-        actor: caller.ref,
-        action: `approval.${body.decision}`,
-        target: existing.id,
-        oldValue: { status: existing.status },
-        newValue: { status: approval!.status },
-        details: { subject: existing.subject, comment },
-      },
-      { request: req },
-    );
     res.json(approval);
   });
 

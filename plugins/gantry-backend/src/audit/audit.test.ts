@@ -193,3 +193,33 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
     expect(bad.body.error.message).toMatch(/from/);
   });
 });
+
+describe.each(databases.eachSupportedId())(
+  'audit retention on %s',
+  databaseId => {
+    it('deletes events older than gantry.audit.retentionDays on its schedule', async () => {
+      const knex = await databases.init(databaseId);
+      const { scheduler } = await startGantryBackend(knex, {
+        audit: { retentionDays: 30 },
+      });
+      const day = 24 * 3600 * 1000;
+      const event = (action: string, age: number) => ({
+        tenant: 'group:default/acme',
+        actor: 'user:default/ada',
+        action,
+        target: 't',
+        created_at: new Date(Date.now() - age * day),
+      });
+      await knex('audit_events').insert([
+        event('old.event', 40),
+        event('recent.event', 10),
+      ]);
+      await scheduler.triggerTask('gantry-audit-retention');
+      expect(
+        (await knex('audit_events').select('action')).map(
+          (r: { action: string }) => r.action,
+        ),
+      ).toEqual(['recent.event']);
+    });
+  },
+);

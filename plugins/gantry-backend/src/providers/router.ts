@@ -118,34 +118,37 @@ export function createProvidersRouter(options: {
       caller,
       parseInput(manageQuery, req.query, 'query').tenant,
     );
-    const previous = await db('provider_sources')
-      .where({ name: body.name })
-      .first();
-    await db('provider_sources')
-      .insert({
-        ...body,
-        tenant,
-        created_by: caller.ref,
-        created_at: new Date(),
-      })
-      .onConflict('name')
-      .merge(['git_url', 'path', 'ref']);
-    await registry.refresh();
-    await audit.record(
-      {
-        tenant,
-        actor: caller.ref,
-        action: 'providers.register',
-        target: body.name,
-        oldValue: previous && {
-          git_url: previous.git_url,
-          path: previous.path,
-          ref: previous.ref,
+    // the source and its audit event commit together
+    await db.transaction(async trx => {
+      const previous = await trx('provider_sources')
+        .where({ name: body.name })
+        .first();
+      await trx('provider_sources')
+        .insert({
+          ...body,
+          tenant,
+          created_by: caller.ref,
+          created_at: new Date(),
+        })
+        .onConflict('name')
+        .merge(['git_url', 'path', 'ref']);
+      await audit.record(
+        {
+          tenant,
+          actor: caller.ref,
+          action: 'providers.register',
+          target: body.name,
+          oldValue: previous && {
+            git_url: previous.git_url,
+            path: previous.path,
+            ref: previous.ref,
+          },
+          newValue: body,
         },
-        newValue: body,
-      },
-      { request: req },
-    );
+        { request: req, trx },
+      );
+    });
+    await registry.refresh();
     const status = registry.get(body.name);
     res
       .status(status?.provider ? 201 : 400)
