@@ -145,6 +145,21 @@ describe.each(databases.eachSupportedId())(
       expect(done.steps[0].outputs.plan).toEqual([
         'kubectl apply Cluster/checkout-db in namespace checkout',
       ]);
+      // a team's page lists the runs of its provider's workflows
+      await request(server)
+        .post('/api/gantry/runs')
+        .send({ definition: HELLO, variables: { WHO: 'x' } });
+      const ofTeam = await request(server).get(
+        '/api/gantry/runs?provider=database-team',
+      );
+      expect(ofTeam.body.items.map((r: any) => r.id)).toEqual([res.body.id]);
+      const ofOther = await request(server).get(
+        '/api/gantry/runs?provider=storage-team',
+      );
+      expect(ofOther.body.items).toEqual([]);
+      expect(
+        (await request(server).get('/api/gantry/runs?provider=../x')).status,
+      ).toBe(400);
     });
 
     it('refuses callers without permission', async () => {

@@ -1,6 +1,6 @@
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { pageOf, toIsoTimestamp } from '../database/rows';
+import { escapeLike, pageOf, toIsoTimestamp } from '../database/rows';
 import { newTimeOrderedId } from '../runs/ids';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
@@ -169,6 +169,8 @@ export class ApprovalService {
     tenant?: string;
     status?: ApprovalStatus;
     runId?: string;
+    /** Only requests naming this user or group as an approver. */
+    approver?: string;
     limit: number;
     cursor?: string;
   }): Promise<{ items: Approval[]; nextCursor?: string }> {
@@ -178,6 +180,12 @@ export class ApprovalService {
     if (filter.tenant) query.where('tenant', filter.tenant);
     if (filter.status) query.where('status', filter.status);
     if (filter.runId) query.where('run_id', filter.runId);
+    if (filter.approver) {
+      // approvers is a JSON array of refs: match the quoted ref literally
+      query.whereRaw(`approvers like ? escape '\\'`, [
+        `%${escapeLike(JSON.stringify(filter.approver))}%`,
+      ]);
+    }
     if (filter.cursor) query.where('id', '<', filter.cursor);
     return this.withDecisions(await query, filter.limit);
   }

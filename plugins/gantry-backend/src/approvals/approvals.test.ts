@@ -79,6 +79,17 @@ describe.each(databases.eachSupportedId())('approvals on %s', databaseId => {
     // dora is a developer of acme but not in checkout-team
     const outsider = await decide('dora', approval.id, 'approve');
     expect(outsider.status).toBe(403);
+    // a team's page lists what waits for the team
+    const forTeam = async (group: string) =>
+      (
+        await request(server)
+          .get(`/api/gantry/approvals?status=pending&approver=${group}`)
+          .set('authorization', as('carl'))
+      ).body.items.map((a: any) => a.id);
+    expect(await forTeam(CHECKOUT)).toContain(approval.id);
+    expect(await forTeam('group:default/checkout_tea')).toEqual([]);
+    expect(await forTeam('group:default/storage-team')).toEqual([]);
+
     const ok = await decide(
       'priya',
       approval.id,

@@ -16,6 +16,13 @@ const listSchema = z.object({
   ...tenantQuery,
   status: z.enum(['pending', 'approved', 'denied', 'expired']).optional(),
   runId: z.string().max(100).optional(),
+  approver: z
+    .string()
+    .regex(
+      /^(user|group):[\w.-]+\/[\w.-]+$/,
+      'an entity ref such as group:default/checkout-team',
+    )
+    .optional(),
 });
 
 const inboxSchema = z.object({ ...pageQuery, ...tenantQuery });

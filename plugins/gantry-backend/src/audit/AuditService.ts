@@ -2,7 +2,7 @@ import { AuditorService } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'node:crypto';
 import { Request, RequestHandler } from 'express';
 import { Knex } from 'knex';
-import { pageOf, toIsoTimestamp } from '../database/rows';
+import { escapeLike, pageOf, toIsoTimestamp } from '../database/rows';
 
 export interface AuditEvent {
   tenant: string;
@@ -122,7 +122,7 @@ export class AuditService {
     }
     if (filter.target) query.where('target', filter.target);
     if (filter.q) {
-      const like = `%${filter.q.replace(/[\\%_]/g, c => `\\${c}`)}%`;
+      const like = `%${escapeLike(filter.q)}%`;
       query.where(q =>
         q
           .whereRaw(`action like ? escape '\\'`, [like])

@@ -32,3 +32,8 @@ export function pageOf<R, T, C>(
       rows.length > limit ? cursorOf(items[items.length - 1]) : undefined,
   };
 }
+
+/** Escapes `%`, `_` and `\` for a `like ? escape '\'` pattern. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, c => `\\${c}`);
+}

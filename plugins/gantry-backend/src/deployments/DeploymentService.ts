@@ -494,6 +494,10 @@ export class DeploymentService {
       spec: app.spec,
       deployments,
       resources,
+      // what people may start by hand for this application
+      manualWorkflows: this.productWorkflows(app.product ?? undefined)
+        .filter(w => w.triggers.includes('manual'))
+        .map(({ provider, workflow }) => ({ provider, workflow })),
     };
   }
 

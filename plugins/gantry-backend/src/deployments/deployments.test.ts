@@ -115,6 +115,10 @@ describe.each(databases.eachSupportedId())(
           status: 'active',
         }),
       ]);
+      // the payments product's workflows a person may start by hand
+      expect(app.body.manualWorkflows).toEqual([
+        { provider: 'checkout-team', workflow: 'payments-reconcile' },
+      ]);
 
       const second = await request(server)
         .post('/api/gantry/specs?profile=plan_only')

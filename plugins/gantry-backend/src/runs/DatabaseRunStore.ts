@@ -168,6 +168,9 @@ export class DatabaseRunStore implements RunStore {
     if (filter.tenant) query.where('tenant', filter.tenant);
     if (filter.status) query.where('status', filter.status);
     if (filter.workflow) query.where('workflow_name', filter.workflow);
+    if (filter.provider) {
+      query.where('workflow_ref', 'like', `${filter.provider}/%`);
+    }
     if (filter.parentRunId === null) query.whereNull('parent_run_id');
     else if (filter.parentRunId)
       query.where('parent_run_id', filter.parentRunId);

@@ -57,6 +57,10 @@ const listSchema = z.object({
     ])
     .optional(),
   workflow: z.string().max(200).optional(),
+  provider: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'a provider name')
+    .optional(),
   ...tenantQuery,
 });
 

@@ -112,6 +112,8 @@ export interface RunFilter {
   tenant?: string;
   status?: RunStatus;
   workflow?: string;
+  /** Only runs of this provider's workflows. */
+  provider?: string;
   parentRunId?: string | null;
   limit: number;
   /** Opaque cursor from a previous page. */
