@@ -5,11 +5,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { parse } from 'yaml';
 
 const APP = 'http://localhost:3000';
 const BACKEND = 'http://localhost:7007';
@@ -117,6 +118,15 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** A Backstage token of the guest user, for API calls outside the browser. */
+async function guestToken() {
+  const res = await fetch(`${BACKEND}/api/auth/guest/refresh?env=development`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  return (await res.json()).backstageIdentity.token;
+}
+
 /** Signs in as guest, runs `fn`, keeps a screenshot of the page when it fails. */
 async function asGuest(name, fn) {
   const page = await browser.newPage();
@@ -194,6 +204,8 @@ describe('portal', () => {
       await page.goto(`${APP}/gantry/providers`);
       await page.getByRole('link', { name: 'hello-world' }).click();
       await page.getByText('My first secure workflow').waitFor();
+      // the step graph is laid out once its nodes are measured
+      await page.locator('[data-step=greet]').waitFor();
       await page.screenshot({ path: path.join(SHOTS, 'workflow-page.png') });
       await page.getByLabel('input name').fill('E2E');
       await page.getByRole('button', { name: 'Run' }).click();
@@ -201,6 +213,8 @@ describe('portal', () => {
       await page
         .locator('[data-testid=run-status] [data-status=succeeded]')
         .waitFor({ timeout: 30_000 });
+      // the step's state shows on the graph too
+      await page.locator('[data-step=greet][data-status=succeeded]').waitFor();
       await page
         .getByTestId('run-log')
         .getByText('greet │ Hello E2E!')
@@ -281,19 +295,102 @@ describe('portal', () => {
     });
   });
 
-  it("shows a team's providers and a component's Gantry state on their catalog pages", async () => {
+  it('dry-runs the service-with-postgres golden path through the scaffolder', async () => {
+    const dir = path.join(ROOT, 'templates', 'service-with-postgres');
+    const template = parse(
+      readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+    );
+    const res = await fetch(`${BACKEND}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await guestToken()}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        template,
+        values: {
+          name: 'dry-service',
+          image: 'nginx:1.27',
+          product: 'payments',
+        },
+        secrets: {},
+        directoryContents: [
+          {
+            path: 'skeleton/score.yaml',
+            base64Content: readFileSync(
+              path.join(dir, 'skeleton', 'score.yaml'),
+            ).toString('base64'),
+          },
+        ],
+      }),
+    });
+    const body = await res.text();
+    assert.equal(res.status, 200, body);
+    const result = JSON.parse(body);
+    // the spec was written, and the deploy step only planned it
+    const spec = Buffer.from(
+      result.directoryContents.find(f => f.path === 'score.yaml').base64Content,
+      'base64',
+    ).toString();
+    assert.match(spec, /name: dry-service/);
+    assert.match(
+      JSON.stringify(result.log),
+      /deployment \S+ of dry-service \(profile plan_only\)/,
+    );
+    assert.match(
+      result.output.text[0].content,
+      /Deployment \*\*\S+\*\* of\s+\*\*dry-service\*\*: succeeded/,
+    );
+  });
+
+  it('runs the service-with-postgres golden path in plan_only and shows its runs on the Gantry pages', async () => {
+    await asGuest('golden-path-run', async page => {
+      await page.goto(`${APP}/create/templates/default/service-with-postgres`);
+      await page.getByLabel('Service name').fill('checkout-service');
+      await page.getByLabel('Product').fill('payments');
+      await page.getByRole('button', { name: 'Review' }).click();
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page
+        .getByText(/Deployment\s+\S+\s+of\s+checkout-service:\s+succeeded/)
+        .waitFor({ timeout: 120_000 });
+      await page.screenshot({ path: path.join(SHOTS, 'golden-path.png') });
+      await page.goto(`${APP}/gantry/runs`);
+      await page
+        .getByRole('cell', { name: 'database-team/create-postgres' })
+        .first()
+        .waitFor({ timeout: 30_000 });
+    });
+  });
+
+  it("shows a team's providers and their runs, and a component's Gantry state, on their catalog pages", async () => {
     await asGuest('entity-tabs', async page => {
       await page.goto(`${APP}/catalog/default/group/database-team/gantry`);
       await page
         .getByText('Providers of this team')
         .waitFor({ timeout: 60_000 });
       await page.getByRole('link', { name: 'create-postgres' }).waitFor();
+      // the golden-path run above provisioned its database through database-team
+      await page.getByText('Runs of our providers').waitFor();
+      await page
+        .getByRole('cell', { name: 'database-team/create-postgres' })
+        .first()
+        .waitFor();
+      await page.screenshot({ path: path.join(SHOTS, 'team-tab.png') });
       await page.goto(
         `${APP}/catalog/default/component/checkout-service/gantry`,
       );
+      // deployed by the golden-path test above
+      await page.getByRole('cell', { name: 'postgres' }).first().waitFor();
+      await page.screenshot({ path: path.join(SHOTS, 'component-tab.png') });
+      // payments' manual workflow, started from the component's page
       await page
-        .getByText('checkout-service has not been deployed through Gantry yet')
-        .waitFor();
+        .getByRole('button', { name: 'Run checkout-team/payments-reconcile' })
+        .click();
+      // the Gantry run page, not a path below the entity's tab
+      await page.waitForURL(new RegExp(`^${APP}/gantry/runs/run_`));
+      await page
+        .locator('[data-testid=run-status] [data-status=succeeded]')
+        .waitFor({ timeout: 30_000 });
     });
   });
 });

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -20,15 +21,20 @@ export const gantryPlugin = createPlugin({
   routes: { root: rootRouteRef },
 });
 
-/** The Gantry tab of catalog entities (components Gantry deploys, and teams). */
+/**
+ * The Gantry tab of catalog entities (components Gantry deploys, and teams).
+ * A component extension, not a routable one: links inside it resolve the
+ * plugin's root route to the Gantry page, not to the entity's tab.
+ */
 export const EntityGantryContent = gantryPlugin.provide(
-  createRoutableExtension({
+  createComponentExtension({
     name: 'EntityGantryContent',
-    component: () =>
-      import('./components/EntityContent/EntityContent').then(
-        m => m.EntityGantryContent,
-      ),
-    mountPoint: rootRouteRef,
+    component: {
+      lazy: () =>
+        import('./components/EntityContent/EntityContent').then(
+          m => m.EntityGantryContent,
+        ),
+    },
   }),
 );
 

@@ -1,5 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { GantryHealthResponse } from '@internal/plugin-gantry-common';
+import {
+  GantryHealthResponse,
+  SecurityProfile,
+} from '@internal/plugin-gantry-common';
 
 export type RunStatus =
   | 'pending'
@@ -171,6 +174,8 @@ export interface ApplicationDetail {
       status: string;
     }>;
   }>;
+  /** Product workflows a person may start by hand for this application. */
+  manualWorkflows: Array<{ provider: string; workflow: string }>;
 }
 
 /** What the Gantry pages need from the Gantry backend. */
@@ -187,6 +192,8 @@ export interface GantryApi {
   listRuns(query: {
     status?: string;
     workflow?: string;
+    /** Runs of any workflow of this provider. */
+    provider?: string;
     cursor?: string;
     limit?: number;
   }): Promise<Page<Run>>;
@@ -209,6 +216,8 @@ export interface GantryApi {
   listApprovals(query: {
     status?: ApprovalStatus;
     runId?: string;
+    /** Only approvals naming this entity ref (a group or user) as approver. */
+    approver?: string;
     tenant?: string;
     cursor?: string;
     limit?: number;
@@ -224,6 +233,13 @@ export interface GantryApi {
   getTenancy(): Promise<Tenancy>;
   /** The application deployed from a Score spec; undefined when there is none. */
   getApplication(name: string): Promise<ApplicationDetail | undefined>;
+  /** Starts one of the application's manual workflows. */
+  runManualWorkflow(
+    application: string,
+    provider: string,
+    workflow: string,
+    profile?: SecurityProfile,
+  ): Promise<Run>;
 }
 
 export const gantryApiRef = createApiRef<GantryApi>({ id: 'plugin.gantry' });

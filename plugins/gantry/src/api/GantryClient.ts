@@ -1,6 +1,9 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { GantryHealthResponse } from '@internal/plugin-gantry-common';
+import {
+  GantryHealthResponse,
+  SecurityProfile,
+} from '@internal/plugin-gantry-common';
 import { AuditQuery, GantryApi } from './GantryApi';
 
 /** Talks to `/api/gantry` with the signed-in user's token. */
@@ -25,17 +28,11 @@ export class GantryClient implements GantryApi {
     return this.call('POST', '/runs', request);
   }
 
-  listRuns(query: {
-    status?: string;
-    workflow?: string;
-    cursor?: string;
-    limit?: number;
-  }) {
-    const params = new URLSearchParams({ limit: String(query.limit ?? 25) });
-    if (query.status) params.set('status', query.status);
-    if (query.workflow) params.set('workflow', query.workflow);
-    if (query.cursor) params.set('cursor', query.cursor);
-    return this.call('GET', `/runs?${params}`);
+  listRuns(query: Parameters<GantryApi['listRuns']>[0]) {
+    return this.call(
+      'GET',
+      `/runs?${search({ ...query, limit: query.limit ?? 25 })}`,
+    );
   }
 
   getRun(id: string) {
@@ -109,6 +106,22 @@ export class GantryClient implements GantryApi {
         return undefined;
       throw error;
     }
+  }
+
+  runManualWorkflow(
+    application: string,
+    provider: string,
+    workflow: string,
+    profile?: SecurityProfile,
+  ) {
+    const e = encodeURIComponent;
+    const query = profile ? `?${search({ profile })}` : '';
+    return this.call(
+      'POST',
+      `/applications/${e(application)}/workflows/${e(provider)}/${e(
+        workflow,
+      )}/runs${query}`,
+    );
   }
 
   private async call(

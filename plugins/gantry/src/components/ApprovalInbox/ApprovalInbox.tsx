@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import {
   EmptyState,
   Progress,
   ResponseErrorPanel,
   Table,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { Button } from '@material-ui/core';
 import { Approval, gantryApiRef } from '../../api';
 import {
@@ -14,45 +13,20 @@ import {
   approverList,
   formatTime,
 } from '../common/ApprovalSubject';
-import { notifyApprovalsChanged } from '../common/approvalsChanged';
 import { useCursorPages } from '../common/useCursorPages';
+import { useDecisionDialog } from '../common/useDecisionDialog';
 import { DecisionButtons } from '../DecisionButtons/DecisionButtons';
-import { Decision, DecisionDialog } from '../DecisionDialog/DecisionDialog';
 
 /** "Waiting for you": pending requests the signed-in user may decide. */
 export function ApprovalInbox(props: { tenant?: string }) {
   const { tenant } = props;
   const api = useApi(gantryApiRef);
-  const alertApi = useApi(alertApiRef);
-  const [open, setOpen] = useState<
-    { approval: Approval; decision: Decision } | undefined
-  >();
   const inbox = useCursorPages(
     cursor => api.getInbox({ tenant, cursor }),
     [api, tenant],
   );
 
-  // the dialog outlives the row it was opened from (a 409 empties the inbox)
-  const dialog = open && (
-    <DecisionDialog
-      approval={open.approval}
-      decision={open.decision}
-      onClose={() => setOpen(undefined)}
-      onDecided={decided => {
-        if (decided) {
-          alertApi.post({
-            message: `${open.decision === 'deny' ? 'Denied' : 'Approved'}: ${
-              decided.message
-            }`,
-            severity: 'success',
-            display: 'transient',
-          });
-        }
-        inbox.reload();
-        notifyApprovalsChanged();
-      }}
-    />
-  );
+  const { decide, dialog } = useDecisionDialog(inbox.reload);
 
   if (inbox.loading && inbox.items.length === 0) return <Progress />;
   if (inbox.error) return <ResponseErrorPanel error={inbox.error} />;
@@ -91,7 +65,7 @@ export function ApprovalInbox(props: { tenant?: string }) {
             render: a => (
               <DecisionButtons
                 approval={a}
-                onDecide={decision => setOpen({ approval: a, decision })}
+                onDecide={decision => decide(a, decision)}
               />
             ),
           },
