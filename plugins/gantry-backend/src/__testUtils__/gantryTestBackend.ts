@@ -149,11 +149,14 @@ steps:
 `;
 }
 
-/** The guide's test-checkout Score spec plus a postgres resource. */
+/**
+ * The guide's test-checkout Score spec, as written, plus the postgres
+ * resource the deployment provisions through database-team.
+ */
 export const TEST_CHECKOUT_SPEC = `apiVersion: score.dev/v1b1
 metadata:
   name: test-checkout
-  product: payments
+  product: payments  # Triggers your workflow
 containers:
   web:
     image: nginx:latest

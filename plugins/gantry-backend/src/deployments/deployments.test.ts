@@ -5,24 +5,11 @@ import { gantryPlugin } from '../plugin';
 import { testDatabases } from '../engine/__testUtils__/testEngine';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { demoOrganisation } from '../__testUtils__/demoOrganisation';
+import { TEST_CHECKOUT_SPEC } from '../__testUtils__/gantryTestBackend';
 
 jest.setTimeout(60_000);
 const databases = testDatabases();
 const PROVIDERS = path.resolve(__dirname, '../../../../providers');
-
-// The guide's test-checkout spec, as written, plus the postgres resource the
-// deployment provisions through database-team.
-const TEST_CHECKOUT = `apiVersion: score.dev/v1b1
-metadata:
-  name: test-checkout
-  product: payments  # Triggers your workflow
-containers:
-  web:
-    image: nginx:latest
-resources:
-  db:
-    type: postgres
-`;
 
 async function waitForDeployment(server: any, id: string) {
   for (let i = 0; i < 1000; i++) {
@@ -62,7 +49,7 @@ describe.each(databases.eachSupportedId())(
       const res = await request(server)
         .post('/api/gantry/specs?profile=plan_only')
         .set('content-type', 'application/yaml')
-        .send(TEST_CHECKOUT);
+        .send(TEST_CHECKOUT_SPEC);
       expect(res.status).toBe(202);
       expect(res.body).toMatchObject({
         application: 'test-checkout',
@@ -123,7 +110,7 @@ describe.each(databases.eachSupportedId())(
       const second = await request(server)
         .post('/api/gantry/specs?profile=plan_only')
         .set('content-type', 'application/yaml')
-        .send(TEST_CHECKOUT);
+        .send(TEST_CHECKOUT_SPEC);
       const again = await waitForDeployment(server, second.body.id);
       expect(again.first).toBe(false);
       expect(again.runs.map((r: any) => r.ref)).toEqual([
@@ -152,7 +139,10 @@ describe.each(databases.eachSupportedId())(
         .post('/api/gantry/specs')
         .set('content-type', 'application/yaml')
         .send(
-          TEST_CHECKOUT.replace('name: test-checkout', 'name: Test_Checkout'),
+          TEST_CHECKOUT_SPEC.replace(
+            'name: test-checkout',
+            'name: Test_Checkout',
+          ),
         );
       expect(res.status).toBe(400);
       expect(res.body.errors[0]).toMatchObject({
@@ -170,7 +160,7 @@ describe.each(databases.eachSupportedId())(
       const unknownType = await request(server)
         .post('/api/gantry/specs')
         .set('content-type', 'application/yaml')
-        .send(TEST_CHECKOUT.replace('type: postgres', 'type: mongodb'));
+        .send(TEST_CHECKOUT_SPEC.replace('type: postgres', 'type: mongodb'));
       expect(unknownType.status).toBe(400);
       expect(unknownType.body.error.message).toMatch(
         /no provider provisions resources of type 'mongodb'/,
@@ -186,7 +176,7 @@ describe.each(databases.eachSupportedId())(
       const res = await request(server)
         .post('/api/gantry/specs?profile=plan_only')
         .set('content-type', 'application/yaml')
-        .send(TEST_CHECKOUT);
+        .send(TEST_CHECKOUT_SPEC);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(
         /policy allowedProductWorkflows: checkout-team\/payments-first-setup, checkout-team\/payments-smoke-test may not run/,
