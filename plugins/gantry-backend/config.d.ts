@@ -26,6 +26,14 @@ export interface Config {
       /** Service subjects (static tokens) and the tenants they may act in; '*' for all. */
       serviceTenants?: { [subject: string]: string[] };
     };
+    environments?: {
+      /**
+       * Key that encrypts environment secrets at rest (any long random
+       * string). Without one, a generated key is kept in the database.
+       * @visibility secret
+       */
+      encryptionKey?: string;
+    };
     approvals?: {
       /** How often expired approval requests are failed (default 30). */
       expiryCheckSeconds?: number;

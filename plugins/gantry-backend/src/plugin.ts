@@ -13,6 +13,8 @@ import {
 } from '@internal/plugin-gantry-common';
 import {
   CatalogTenantResolver,
+  GantryEnvironmentAdapter,
+  gantryEnvironmentAdaptersExtensionPoint,
   GantryStepExecutor,
   gantryApprovalResourceRef,
   gantryApprovalRules,
@@ -41,6 +43,12 @@ import type { SmtpSettings } from './executors';
 import type { Config } from '@backstage/config';
 import { RunEventBus } from './runs/RunEventBus';
 import { createRunsRouter, runResource } from './runs/router';
+import { SecretBox } from './environments/crypto';
+import { builtinAdapter } from './environments/builtinAdapter';
+import { EnvironmentService } from './environments/EnvironmentService';
+import { createEnvironmentsRouter } from './environments/router';
+import { PromotionService } from './promotions/PromotionService';
+import { createPromotionsRouter } from './promotions/router';
 
 function smtpSettings(config: Config): SmtpSettings | undefined {
   const smtp = config.getOptionalConfig('gantry.notifications.smtp');
@@ -63,6 +71,12 @@ export const gantryPlugin = createBackendPlugin({
     env.registerExtensionPoint(gantryExecutorsExtensionPoint, {
       addStepExecutors(...executors) {
         addedExecutors.push(...executors);
+      },
+    });
+    const addedAdapters: GantryEnvironmentAdapter[] = [];
+    env.registerExtensionPoint(gantryEnvironmentAdaptersExtensionPoint, {
+      addAdapters(...adapters) {
+        addedAdapters.push(...adapters);
       },
     });
 
@@ -292,6 +306,32 @@ export const gantryPlugin = createBackendPlugin({
             audit,
             tenancy,
           }),
+        );
+        const environments = new EnvironmentService({
+          db: knex,
+          secrets: await SecretBox.create(
+            knex,
+            config.getOptionalString('gantry.environments.encryptionKey'),
+          ),
+          adapters: new Map(
+            [builtinAdapter(engine.policy), ...addedAdapters].map(a => [
+              a.type,
+              a,
+            ]),
+          ),
+        });
+        const promotions = new PromotionService({
+          db: knex,
+          environments,
+          approvals,
+          policy: engine.policy,
+          logger,
+        });
+        httpRouter.use(
+          createEnvironmentsRouter({ environments, audit, tenancy }),
+        );
+        httpRouter.use(
+          createPromotionsRouter({ promotions, environments, audit, tenancy }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 

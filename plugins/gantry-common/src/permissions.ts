@@ -64,6 +64,12 @@ export const gantryPipelineManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Start (and cancel) promotions through a pipeline; approvals guard the stages. */
+export const gantryPromotionCreatePermission = createPermission({
+  name: 'gantry.promotion.create',
+  attributes: { action: 'create' },
+});
+
 /** Manage drift policies and incidents. */
 export const gantryDriftManagePermission = createPermission({
   name: 'gantry.drift.manage',
@@ -98,6 +104,7 @@ export const gantryPermissions: Permission[] = [
   gantryProviderManagePermission,
   gantryEnvironmentManagePermission,
   gantryPipelineManagePermission,
+  gantryPromotionCreatePermission,
   gantryDriftManagePermission,
   gantryHookManagePermission,
   gantryAdminPermission,

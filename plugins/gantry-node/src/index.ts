@@ -10,3 +10,4 @@ export * from './tenancy';
 export * from './permissions';
 export * from './rolePolicy';
 export * from './rolePolicyModule';
+export * from './environments';

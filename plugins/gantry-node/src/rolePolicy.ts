@@ -11,6 +11,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   gantryApprovalDecidePermission,
+  gantryPromotionCreatePermission,
   gantryReadPermission,
   gantryRunCancelPermission,
   gantryRunCreatePermission,
@@ -108,7 +109,12 @@ export class GantryRolePolicy implements PermissionPolicy {
     }
     if (isPermission(permission, gantryReadPermission)) return allow;
     if (role !== 'developer') return deny;
-    if (isPermission(permission, gantryRunCreatePermission)) return allow;
+    if (
+      isPermission(permission, gantryRunCreatePermission) ||
+      isPermission(permission, gantryPromotionCreatePermission)
+    ) {
+      return allow;
+    }
     if (
       isPermission(permission, gantryRunCancelPermission) ||
       isPermission(permission, gantryRunRetryPermission)

@@ -6,6 +6,8 @@ import { createHealthRouter } from '../health/router';
 import { createProvidersRouter } from '../providers/router';
 import { createRunsRouter } from '../runs/router';
 import { createTenancyRouter } from '../tenancy/router';
+import { createEnvironmentsRouter } from '../environments/router';
+import { createPromotionsRouter } from '../promotions/router';
 
 /**
  * Every route Gantry serves, as `METHOD /path`, read from the routers
@@ -21,6 +23,8 @@ export function gantryRoutes(): string[] {
     createApprovalsRouter(none),
     createDeploymentsRouter(none),
     createProvidersRouter(none),
+    createEnvironmentsRouter(none),
+    createPromotionsRouter(none),
   ];
   return routers
     .flatMap(router => router.stack)

@@ -68,12 +68,51 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
     );
     const repo = providerRepo();
 
+    // environments and pipelines the environment and promotion routes act on
+    const admin = async (method: 'post' | 'put', path: string, body: object) =>
+      (
+        await (request(server) as any)
+          [method](`/api/gantry${path}`)
+          .set('authorization', as('ada'))
+          .send(body)
+      ).body;
+    const made: Record<string, string> = {};
+    const prod = await admin('post', '/environments', {
+      name: 'audit-prod',
+      class: 'production',
+    });
+    const tmp = await admin('post', '/environments', {
+      name: 'audit-tmp',
+      class: 'dev',
+    });
+    await admin('post', '/environments', {
+      name: 'audit-stg',
+      class: 'staging',
+    });
+    await admin('put', '/pipelines/gated', {
+      stages: [
+        {
+          source: 'audit-stg',
+          target: 'audit-prod',
+          approval: { approvers: ['group:default/checkout-team'] },
+        },
+      ],
+    });
+    await admin('put', '/environments/audit-stg/workflows/flow', {
+      definition: 'name: flow\nsteps:\n  - id: ask\n    type: approval\n',
+    });
+    const waitingPromotion = await admin('post', '/promotions', {
+      pipeline: 'gated',
+      stage: 0,
+    });
+
     // method + route -> who calls it, how, and which target the event must name
     const calls: Record<
       string,
       {
         user: string;
-        path: string;
+        /** a function when it needs what an earlier call created */
+        path: string | (() => string);
         body?: object | string;
         target: (body: any) => string;
       }
@@ -121,6 +160,71 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
         path: '/providers/refresh',
         target: () => 'providers',
       },
+      'POST /environments': {
+        user: 'ada',
+        path: '/environments',
+        body: { name: 'audit-dev', class: 'dev' },
+        target: b => (made.dev = b.id),
+      },
+      'PATCH /environments/:id': {
+        user: 'ada',
+        path: '/environments/audit-dev',
+        body: { driftMode: 'ignore' },
+        target: () => made.dev,
+      },
+      'PUT /environments/:id/workflows/:name': {
+        user: 'ada',
+        path: '/environments/audit-dev/workflows/flow',
+        body: {
+          definition: 'name: flow\nsteps:\n  - id: ask\n    type: approval\n',
+        },
+        target: () => `${made.dev}/flow`,
+      },
+      'POST /environments/:id/snapshots': {
+        user: 'ada',
+        path: '/environments/audit-dev/snapshots',
+        body: { note: 'audit' },
+        target: b => (made.snapshot = b.id),
+      },
+      'POST /snapshots/:id/restore': {
+        user: 'ada',
+        path: () => `/snapshots/${made.snapshot}/restore`,
+        body: {},
+        target: () => made.snapshot,
+      },
+      'PUT /pipelines/:name': {
+        user: 'ada',
+        path: '/pipelines/audit-line',
+        body: { stages: [{ source: 'audit-dev', target: 'audit-prod' }] },
+        target: b => b.id,
+      },
+      'PUT /environments/:id/credential-mappings/:target': {
+        user: 'ada',
+        path: '/environments/audit-dev/credential-mappings/audit-prod',
+        body: { mapping: { dev_token: 'prod_token' } },
+        target: () => `${made.dev}->${prod.id}`,
+      },
+      'POST /promotions': {
+        user: 'carl',
+        path: '/promotions',
+        body: { pipeline: 'audit-line', stage: 0 },
+        target: b => (made.promotion = b.id),
+      },
+      'POST /promotions/:id/rollback': {
+        user: 'ada',
+        path: () => `/promotions/${made.promotion}/rollback`,
+        target: () => made.promotion,
+      },
+      'POST /promotions/:id/cancel': {
+        user: 'carl',
+        path: `/promotions/${waitingPromotion.id}/cancel`,
+        target: () => waitingPromotion.id,
+      },
+      'DELETE /environments/:id': {
+        user: 'ada',
+        path: '/environments/audit-tmp',
+        target: () => tmp.id,
+      },
       'POST /admin/providers': {
         user: 'ada',
         path: '/admin/providers',
@@ -128,14 +232,32 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
         target: () => 'audit-team',
       },
     };
+    // POSTs that only read (a body says what to compute) change nothing
+    const readOnly = ['POST /promotions/preview'];
     expect(Object.keys(calls).sort()).toEqual(
-      gantryRoutes().filter(r => !r.startsWith('GET ')),
+      gantryRoutes().filter(
+        r => !r.startsWith('GET ') && !readOnly.includes(r),
+      ),
     );
+    const preview = await request(server)
+      .post('/api/gantry/promotions/preview')
+      .set('authorization', as('carl'))
+      .send({ pipeline: 'gated', stage: 0 });
+    expect(preview.status).toBe(200);
+    expect(
+      await knex('audit_events').where({
+        request_id: preview.headers['x-request-id'],
+      }),
+    ).toEqual([]);
 
     for (const [key, call] of Object.entries(calls)) {
       const method = key.split(' ')[0].toLowerCase();
       let req = (request(server) as any)
-        [method](`/api/gantry${call.path}`)
+        [method](
+          `/api/gantry${
+            typeof call.path === 'string' ? call.path : call.path()
+          }`,
+        )
         .set('authorization', as(call.user));
       if (typeof call.body === 'string') {
         req = req.set('content-type', 'application/yaml');
@@ -181,8 +303,13 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
     const cancel = await request(server)
       .get('/api/gantry/audit?q=cancel')
       .set('authorization', as('ada'));
-    expect(cancel.body.items.map((e: any) => e.action)).toEqual(['run.cancel']);
-    expect(cancel.body.items[0]).toMatchObject({
+    expect(cancel.body.items.map((e: any) => e.action).sort()).toEqual([
+      'promotion.cancel',
+      'run.cancel',
+    ]);
+    expect(
+      cancel.body.items.find((e: any) => e.action === 'run.cancel'),
+    ).toMatchObject({
       oldValue: { status: 'waiting_approval' },
       requestId: expect.any(String),
     });

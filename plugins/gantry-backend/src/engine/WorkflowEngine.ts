@@ -118,6 +118,11 @@ export class WorkflowEngine {
   private loop?: Promise<void>;
   private wake?: () => void;
 
+  /** The admin policy runs are checked against (environments use it too). */
+  get policy(): WorkflowPolicy {
+    return this.options.policy ?? {};
+  }
+
   constructor(private readonly options: EngineOptions) {
     this.workerId =
       options.workerId ??

@@ -80,7 +80,35 @@ describe.each(databases.eachSupportedId())(
         'carl',
         d => d.status === 'succeeded',
       );
+      // ada (a platform admin) sets up acme's environments and a promotion
+      const admin = (method: 'post' | 'put', path: string, body: object) =>
+        (request(server) as any)
+          [method](`/api/gantry${path}`)
+          .set('authorization', as('ada'))
+          .send(body);
+      const dev = (
+        await admin('post', '/environments', { name: 'dev', class: 'dev' })
+      ).body;
+      await admin('post', '/environments', {
+        name: 'prod',
+        class: 'production',
+      });
+      await admin('put', '/environments/dev/workflows/acme-flow', {
+        definition:
+          'name: acme-flow\nsteps:\n  - id: ask\n    type: approval\n',
+      });
+      await admin('put', '/pipelines/acme-line', {
+        stages: [{ source: 'dev', target: 'prod' }],
+      });
+      const promotion = (
+        await admin('post', '/promotions', { pipeline: 'acme-line', stage: 0 })
+      ).body;
+      if (promotion.status !== 'COMPLETED')
+        throw new Error(JSON.stringify(promotion));
       Object.assign(ids, {
+        environment: dev.id,
+        promotion: promotion.id,
+        snapshot: promotion.preSnapshotId,
         run: gated.id,
         failedRun: failed.id,
         approval: approvals.items[0].id,
@@ -139,6 +167,75 @@ describe.each(databases.eachSupportedId())(
         platform: true,
       },
       'POST /providers/refresh': { path: () => '/providers/refresh' },
+      'GET /environments': { path: () => '/environments' },
+      'POST /environments': {
+        path: () => '/environments',
+        body: { name: 'sneaky', class: 'dev' },
+      },
+      'GET /environments/:id': {
+        path: () => `/environments/${ids.environment}`,
+      },
+      'PATCH /environments/:id': {
+        path: () => `/environments/${ids.environment}`,
+        body: { driftMode: 'ignore' },
+      },
+      'DELETE /environments/:id': {
+        path: () => `/environments/${ids.environment}`,
+      },
+      'GET /environments/:id/health': {
+        path: () => `/environments/${ids.environment}/health`,
+      },
+      'GET /environments/:id/workflows': {
+        path: () => `/environments/${ids.environment}/workflows`,
+      },
+      'GET /environments/:id/workflows/:name': {
+        path: () => `/environments/${ids.environment}/workflows/acme-flow`,
+      },
+      'PUT /environments/:id/workflows/:name': {
+        path: () => `/environments/${ids.environment}/workflows/acme-flow`,
+        body: {
+          definition:
+            'name: acme-flow\nsteps:\n  - id: x\n    type: approval\n',
+        },
+      },
+      'GET /environments/:id/snapshots': {
+        path: () => `/environments/${ids.environment}/snapshots`,
+      },
+      'POST /environments/:id/snapshots': {
+        path: () => `/environments/${ids.environment}/snapshots`,
+        body: {},
+      },
+      'GET /snapshots/:id': { path: () => `/snapshots/${ids.snapshot}` },
+      'POST /snapshots/:id/restore': {
+        path: () => `/snapshots/${ids.snapshot}/restore`,
+        body: {},
+      },
+      'GET /pipelines': { path: () => '/pipelines' },
+      'GET /pipelines/:name': { path: () => '/pipelines/acme-line' },
+      'PUT /pipelines/:name': {
+        path: () => '/pipelines/acme-line',
+        body: { stages: [{ source: 'dev', target: 'prod' }] },
+      },
+      'PUT /environments/:id/credential-mappings/:target': {
+        path: () => `/environments/${ids.environment}/credential-mappings/prod`,
+        body: { mapping: { a: 'b' } },
+      },
+      'POST /promotions/preview': {
+        path: () => '/promotions/preview',
+        body: { pipeline: 'acme-line', stage: 0 },
+      },
+      'POST /promotions': {
+        path: () => '/promotions',
+        body: { pipeline: 'acme-line', stage: 0 },
+      },
+      'GET /promotions': { path: () => '/promotions' },
+      'GET /promotions/:id': { path: () => `/promotions/${ids.promotion}` },
+      'POST /promotions/:id/cancel': {
+        path: () => `/promotions/${ids.promotion}/cancel`,
+      },
+      'POST /promotions/:id/rollback': {
+        path: () => `/promotions/${ids.promotion}/rollback`,
+      },
       'POST /admin/providers': {
         path: () => '/admin/providers',
         body: { name: 'x', git_url: 'file:///nowhere' },
@@ -195,6 +292,17 @@ describe.each(databases.eachSupportedId())(
         .get(`/api/gantry/runs/${ids.run}`)
         .set('authorization', as('carl'));
       expect(run.body.status).toBe('waiting_approval');
+      const env = await request(server)
+        .get(`/api/gantry/environments/${ids.environment}`)
+        .set('authorization', as('carl'));
+      expect(env.body).toMatchObject({
+        driftMode: 'alert',
+        workflows: [expect.objectContaining({ name: 'acme-flow' })],
+      });
+      const promo = await request(server)
+        .get(`/api/gantry/promotions/${ids.promotion}`)
+        .set('authorization', as('carl'));
+      expect(promo.body.status).toBe('COMPLETED');
       expect(
         await knex('audit_events').where({ actor: 'user:default/gina' }),
       ).toEqual([]);
