@@ -46,6 +46,7 @@ import { createRunsRouter, runResource } from './runs/router';
 import { SecretBox } from './environments/crypto';
 import { builtinAdapter } from './environments/builtinAdapter';
 import { EnvironmentService } from './environments/EnvironmentService';
+import { EnvironmentBackups } from './environments/backups';
 import { createEnvironmentsRouter } from './environments/router';
 import { PromotionService } from './promotions/PromotionService';
 import { createPromotionsRouter } from './promotions/router';
@@ -327,8 +328,14 @@ export const gantryPlugin = createBackendPlugin({
           policy: engine.policy,
           logger,
         });
+        const backups = new EnvironmentBackups({
+          environments,
+          scheduler,
+          logger,
+        });
+        await backups.scheduleAll();
         httpRouter.use(
-          createEnvironmentsRouter({ environments, audit, tenancy }),
+          createEnvironmentsRouter({ environments, backups, audit, tenancy }),
         );
         httpRouter.use(
           createPromotionsRouter({ promotions, environments, audit, tenancy }),

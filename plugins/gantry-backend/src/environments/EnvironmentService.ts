@@ -209,6 +209,15 @@ export class EnvironmentService {
     return (await this.get(tenant, id))!;
   }
 
+  /** Environments of every tenant that have a backup schedule. */
+  async withBackups(): Promise<Environment[]> {
+    const rows = await this.deps
+      .db('environments')
+      .where({ status: 'active' })
+      .whereNotNull('backup_cron');
+    return rows.map(r => toEnvironment(r, this.deps.secrets));
+  }
+
   async list(tenant: string): Promise<Environment[]> {
     const rows = await this.deps
       .db('environments')

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { AuditService } from '../audit/AuditService';
 import { pageQuery, parseInput, tenantQuery } from '../http';
 import { Caller, TenancyService } from '../tenancy/TenancyService';
+import { EnvironmentBackups } from './backups';
 import {
   DRIFT_MODES,
   ENVIRONMENT_CLASSES,
@@ -52,10 +53,11 @@ const scoped = z.object(tenantQuery);
  */
 export function createEnvironmentsRouter(options: {
   environments: EnvironmentService;
+  backups: EnvironmentBackups;
   audit: AuditService;
   tenancy: TenancyService;
 }): express.Router {
-  const { environments, audit, tenancy } = options;
+  const { environments, backups, audit, tenancy } = options;
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
 
@@ -109,6 +111,7 @@ export function createEnvironmentsRouter(options: {
       parseInput(scoped, req.query, 'query').tenant,
     );
     const env = await environments.create(tenant, body, caller.ref);
+    await backups.schedule(env);
     await record(req, caller, env, 'environment.create', {
       newValue: { ...env, secretNames: env.secretNames },
     });
@@ -129,6 +132,7 @@ export function createEnvironmentsRouter(options: {
     const env = await environmentOf(req, caller);
     const patch = parseInput(patchSchema, req.body, 'environment');
     const updated = await environments.update(env, patch);
+    await backups.schedule(updated);
     await record(req, caller, env, 'environment.update', {
       oldValue: env,
       newValue: updated,

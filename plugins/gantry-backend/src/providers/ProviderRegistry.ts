@@ -6,7 +6,7 @@ import {
   ProviderManifest,
   validateWorkflow,
 } from '@internal/plugin-gantry-common';
-import { checkoutRef } from './git';
+import { checkoutRef } from '../git';
 
 export interface ProviderGitSource {
   name: string;

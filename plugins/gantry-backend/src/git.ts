@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
-async function git(args: string[], cwd?: string): Promise<string> {
+/** Runs real git; a failure says which command failed and its last line. */
+export async function git(args: string[], cwd?: string): Promise<string> {
   try {
     const { stdout } = await exec('git', args, {
       cwd,
