@@ -116,7 +116,8 @@ export class EnvironmentBackups {
         dir,
       );
       await git(['push', '--quiet', 'origin', 'HEAD'], dir);
-      return git(['rev-parse', 'HEAD'], dir);
+      // awaited here: the finally below removes the clone
+      return await git(['rev-parse', 'HEAD'], dir);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
