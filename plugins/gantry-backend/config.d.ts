@@ -33,6 +33,8 @@ export interface Config {
        * @visibility secret
        */
       encryptionKey?: string;
+      /** Who approves activating, deactivating or deleting workflows in production (default: platform admins). */
+      productionApprovers?: string[];
     };
     approvals?: {
       /** How often expired approval requests are failed (default 30). */

@@ -47,6 +47,7 @@ import { SecretBox } from './environments/crypto';
 import { builtinAdapter } from './environments/builtinAdapter';
 import { EnvironmentService } from './environments/EnvironmentService';
 import { EnvironmentBackups } from './environments/backups';
+import { applyApprovedEnvironmentActions } from './environments/approvalActions';
 import { createEnvironmentsRouter } from './environments/router';
 import { PromotionService } from './promotions/PromotionService';
 import { createPromotionsRouter } from './promotions/router';
@@ -334,8 +335,19 @@ export const gantryPlugin = createBackendPlugin({
           logger,
         });
         await backups.scheduleAll();
+        applyApprovedEnvironmentActions({ approvals, environments, logger });
         httpRouter.use(
-          createEnvironmentsRouter({ environments, backups, audit, tenancy }),
+          createEnvironmentsRouter({
+            environments,
+            backups,
+            approvals,
+            productionApprovers:
+              config.getOptionalStringArray(
+                'gantry.environments.productionApprovers',
+              ) ?? [],
+            audit,
+            tenancy,
+          }),
         );
         httpRouter.use(
           createPromotionsRouter({ promotions, environments, audit, tenancy }),

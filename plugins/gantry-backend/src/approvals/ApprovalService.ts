@@ -7,6 +7,7 @@ export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 export type ApprovalSubjectKind =
   | 'run_step'
   | 'promotion'
+  | 'environment_action'
   | 'drift_action'
   | 'hook_run';
 

@@ -180,6 +180,16 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
         },
         target: () => `${made.dev}/flow`,
       },
+      'POST /environments/:id/workflows/:name/deactivate': {
+        user: 'ada',
+        path: '/environments/audit-dev/workflows/flow/deactivate',
+        target: () => `${made.dev}/flow`,
+      },
+      'POST /environments/:id/workflows/:name/activate': {
+        user: 'ada',
+        path: '/environments/audit-dev/workflows/flow/activate',
+        target: () => `${made.dev}/flow`,
+      },
       'POST /environments/:id/snapshots': {
         user: 'ada',
         path: '/environments/audit-dev/snapshots',
@@ -219,6 +229,11 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
         user: 'carl',
         path: `/promotions/${waitingPromotion.id}/cancel`,
         target: () => waitingPromotion.id,
+      },
+      'DELETE /environments/:id/workflows/:name': {
+        user: 'ada',
+        path: '/environments/audit-dev/workflows/flow',
+        target: () => `${made.dev}/flow`,
       },
       'DELETE /environments/:id': {
         user: 'ada',

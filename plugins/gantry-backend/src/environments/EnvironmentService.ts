@@ -57,6 +57,8 @@ export interface EnvironmentWorkflow {
   deployedAt: string;
 }
 
+export type WorkflowAction = 'activate' | 'deactivate' | 'delete';
+
 export interface SnapshotEntry {
   name: string;
   hash: string;
@@ -438,6 +440,35 @@ export class EnvironmentService {
       },
     );
     return (await this.workflows(env)).find(w => w.name === name)!;
+  }
+
+  /**
+   * Activates, deactivates or removes a workflow. In production these wait
+   * for an approval (the caller asks for it); elsewhere they apply at once.
+   */
+  async workflowAction(
+    env: Environment,
+    name: string,
+    action: WorkflowAction,
+    actor: string,
+  ): Promise<void> {
+    const current = (await this.workflows(env)).find(w => w.name === name);
+    if (!current)
+      throw new NotFoundError(`workflow ${name} is not in ${env.name}`);
+    await this.apply(
+      env,
+      [
+        {
+          name,
+          definition:
+            action === 'delete'
+              ? null
+              : (await this.definition(env.tenant, current.hash))!,
+          active: action === 'activate',
+        },
+      ],
+      { actor, source: current.source },
+    );
   }
 
   async snapshot(

@@ -10,12 +10,17 @@ import { z } from 'zod';
 import { AuditService } from '../audit/AuditService';
 import { pageQuery, parseInput, tenantQuery } from '../http';
 import { Caller, TenancyService } from '../tenancy/TenancyService';
+import { ApprovalService } from '../approvals/ApprovalService';
+import { diffWorkflow } from '../promotions/diff';
+import { actionSubject } from './approvalActions';
 import { EnvironmentBackups } from './backups';
 import {
   DRIFT_MODES,
   ENVIRONMENT_CLASSES,
   Environment,
   EnvironmentService,
+  Snapshot,
+  WorkflowAction,
 } from './EnvironmentService';
 
 const nameRule = z
@@ -54,10 +59,13 @@ const scoped = z.object(tenantQuery);
 export function createEnvironmentsRouter(options: {
   environments: EnvironmentService;
   backups: EnvironmentBackups;
+  approvals: ApprovalService;
+  /** Who approves workflow actions in production; none means platform admins. */
+  productionApprovers: string[];
   audit: AuditService;
   tenancy: TenancyService;
 }): express.Router {
-  const { environments, backups, audit, tenancy } = options;
+  const { environments, backups, approvals, audit, tenancy } = options;
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
 
@@ -220,6 +228,68 @@ export function createEnvironmentsRouter(options: {
     }
   });
 
+  // activate, deactivate, delete: in production only after an approval
+  const workflowAction = async (
+    req: Request,
+    res: express.Response,
+    action: WorkflowAction,
+  ) => {
+    const caller = await tenancy.authorize(
+      req,
+      gantryEnvironmentManagePermission,
+    );
+    const env = await environmentOf(req, caller);
+    const name = req.params.name;
+    const current = (await environments.workflows(env)).find(
+      w => w.name === name,
+    );
+    if (!current)
+      throw new NotFoundError(`workflow ${name} is not in ${env.name}`);
+    if (env.class === 'production') {
+      const approval = await approvals.request({
+        tenant: env.tenant,
+        subject: {
+          kind: 'environment_action',
+          id: actionSubject(env.id, name, action),
+        },
+        message: `${action[0].toUpperCase()}${action.slice(
+          1,
+        )} ${name} in production environment ${env.name}?`,
+        approvers: options.productionApprovers,
+        requestedBy: caller.ref,
+      });
+      await record(
+        req,
+        caller,
+        env,
+        `environment.workflow.${action}.requested`,
+        {
+          target: `${env.id}/${name}`,
+          newValue: { approval: approval.id },
+        },
+      );
+      res.status(202).json({ approval });
+      return;
+    }
+    await environments.workflowAction(env, name, action, caller.ref);
+    await record(req, caller, env, `environment.workflow.${action}`, {
+      target: `${env.id}/${name}`,
+      oldValue: { active: current.active, hash: current.hash },
+      newValue:
+        action === 'delete' ? undefined : { active: action === 'activate' },
+    });
+    res.json({ workflows: await environments.workflows(env) });
+  };
+  router.post('/environments/:id/workflows/:name/activate', (req, res) =>
+    workflowAction(req, res, 'activate'),
+  );
+  router.post('/environments/:id/workflows/:name/deactivate', (req, res) =>
+    workflowAction(req, res, 'deactivate'),
+  );
+  router.delete('/environments/:id/workflows/:name', (req, res) =>
+    workflowAction(req, res, 'delete'),
+  );
+
   router.get('/environments/:id/snapshots', async (req, res) => {
     const caller = await tenancy.authorize(req, gantryReadPermission);
     const env = await environmentOf(req, caller);
@@ -261,6 +331,36 @@ export function createEnvironmentsRouter(options: {
     const caller = await tenancy.authorize(req, gantryReadPermission);
     res.json(await visibleSnapshot(caller, req.params.id));
   });
+
+  router.get('/snapshots/:id/compare/:other', async (req, res) => {
+    const caller = await tenancy.authorize(req, gantryReadPermission);
+    const from = await visibleSnapshot(caller, req.params.id);
+    const to = await visibleSnapshot(caller, req.params.other);
+    res.json({ from: from.id, to: to.id, diff: await compare(from, to) });
+  });
+
+  /** What changed from one snapshot to another, workflow by workflow. */
+  const compare = async (from: Snapshot, to: Snapshot) => {
+    const version = async (entry?: { hash: string }) =>
+      entry && {
+        hash: entry.hash,
+        definition:
+          (await environments.definition(from.tenant, entry.hash)) ?? '',
+      };
+    const names = [
+      ...new Set([...from.content, ...to.content].map(e => e.name)),
+    ].sort();
+    return Promise.all(
+      names.map(async name => {
+        const before = await version(from.content.find(e => e.name === name));
+        return diffWorkflow({
+          name,
+          source: await version(to.content.find(e => e.name === name)),
+          target: before && { ...before, hotfix: false },
+        });
+      }),
+    );
+  };
 
   router.post('/snapshots/:id/restore', async (req, res) => {
     const caller = await tenancy.authorize(

@@ -313,4 +313,64 @@ describe.each(databases.eachSupportedId())('promotions on %s', databaseId => {
       /direct edits are blocked in production/,
     );
   });
+
+  it('asks for approval before deactivating a workflow in production, not elsewhere', async () => {
+    const staging = await ada.post(
+      '/environments/staging/workflows/billing-sync/deactivate',
+    );
+    expect(staging.status).toBe(200);
+    expect(
+      staging.body.workflows.find((w: any) => w.name === 'billing-sync').active,
+    ).toBe(false);
+
+    const asked = await ada.post(
+      '/environments/production/workflows/billing-sync/deactivate',
+    );
+    expect(asked.status).toBe(202);
+    expect(asked.body.approval).toMatchObject({
+      subject: { kind: 'environment_action' },
+      message: 'Deactivate billing-sync in production environment production?',
+      approvers: [],
+    });
+    const active = async () =>
+      (await ada.get('/environments/production/workflows')).body.items.find(
+        (w: any) => w.name === 'billing-sync',
+      ).active;
+    expect(await active()).toBe(true);
+    // the requester may not approve; another platform admin may
+    expect(
+      (
+        await ada.post(`/approvals/${asked.body.approval.id}/decision`, {
+          decision: 'approve',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await api('guest').post(
+          `/approvals/${asked.body.approval.id}/decision`,
+          { decision: 'approve' },
+        )
+      ).status,
+    ).toBe(200);
+    expect(await active()).toBe(false);
+  });
+
+  it('compares two snapshots workflow by workflow', async () => {
+    const promotion = (await ada.get('/promotions?limit=50')).body.items.find(
+      (p: any) =>
+        p.status === 'COMPLETED' &&
+        p.postSnapshotId &&
+        p.workflows.includes('billing-sync'),
+    );
+    const compared = await ada.get(
+      `/snapshots/${promotion.preSnapshotId}/compare/${promotion.postSnapshotId}`,
+    );
+    expect(compared.status).toBe(200);
+    expect(
+      compared.body.diff.find((d: any) => d.name === 'billing-sync'),
+    ).toMatchObject({
+      status: expect.stringMatching(/ADDED|MODIFIED/),
+    });
+  });
 });

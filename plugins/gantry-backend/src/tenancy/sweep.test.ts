@@ -236,6 +236,20 @@ describe.each(databases.eachSupportedId())(
       'POST /promotions/:id/rollback': {
         path: () => `/promotions/${ids.promotion}/rollback`,
       },
+      'POST /environments/:id/workflows/:name/activate': {
+        path: () =>
+          `/environments/${ids.environment}/workflows/acme-flow/activate`,
+      },
+      'POST /environments/:id/workflows/:name/deactivate': {
+        path: () =>
+          `/environments/${ids.environment}/workflows/acme-flow/deactivate`,
+      },
+      'DELETE /environments/:id/workflows/:name': {
+        path: () => `/environments/${ids.environment}/workflows/acme-flow`,
+      },
+      'GET /snapshots/:id/compare/:other': {
+        path: () => `/snapshots/${ids.snapshot}/compare/${ids.snapshot}`,
+      },
       'POST /admin/providers': {
         path: () => '/admin/providers',
         body: { name: 'x', git_url: 'file:///nowhere' },
