@@ -332,13 +332,6 @@ export function createEnvironmentsRouter(options: {
     res.json(await visibleSnapshot(caller, req.params.id));
   });
 
-  router.get('/snapshots/:id/compare/:other', async (req, res) => {
-    const caller = await tenancy.authorize(req, gantryReadPermission);
-    const from = await visibleSnapshot(caller, req.params.id);
-    const to = await visibleSnapshot(caller, req.params.other);
-    res.json({ from: from.id, to: to.id, diff: await compare(from, to) });
-  });
-
   /** What changed from one snapshot to another, workflow by workflow. */
   const compare = async (from: Snapshot, to: Snapshot) => {
     const version = async (entry?: { hash: string }) =>
@@ -361,6 +354,13 @@ export function createEnvironmentsRouter(options: {
       }),
     );
   };
+
+  router.get('/snapshots/:id/compare/:other', async (req, res) => {
+    const caller = await tenancy.authorize(req, gantryReadPermission);
+    const from = await visibleSnapshot(caller, req.params.id);
+    const to = await visibleSnapshot(caller, req.params.other);
+    res.json({ from: from.id, to: to.id, diff: await compare(from, to) });
+  });
 
   router.post('/snapshots/:id/restore', async (req, res) => {
     const caller = await tenancy.authorize(
