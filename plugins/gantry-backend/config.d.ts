@@ -33,6 +33,8 @@ export interface Config {
        * @visibility secret
        */
       encryptionKey?: string;
+      /** How often every environment's connection is checked (default 5). */
+      healthCheckMinutes?: number;
       /** Who approves activating, deactivating or deleting workflows in production (default: platform admins). */
       productionApprovers?: string[];
     };

@@ -328,6 +328,14 @@ export const gantryPlugin = createBackendPlugin({
           approvals,
           policy: engine.policy,
           logger,
+          onChange: promotionId =>
+            signals
+              .publish({
+                recipients: { type: 'broadcast' },
+                channel: 'gantry:promotions',
+                message: { promotionId },
+              })
+              .catch(() => undefined),
         });
         const backups = new EnvironmentBackups({
           environments,
@@ -336,6 +344,24 @@ export const gantryPlugin = createBackendPlugin({
         });
         await backups.scheduleAll();
         applyApprovedEnvironmentActions({ approvals, environments, logger });
+        // the heartbeat: every environment's connection, checked on one replica
+        await scheduler.scheduleTask({
+          id: 'gantry-environments-health',
+          scope: 'global',
+          frequency: {
+            minutes:
+              config.getOptionalNumber(
+                'gantry.environments.healthCheckMinutes',
+              ) ?? 5,
+          },
+          timeout: { minutes: 5 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            for (const env of await environments.all()) {
+              await environments.checkHealth(env);
+            }
+          },
+        });
         httpRouter.use(
           createEnvironmentsRouter({
             environments,

@@ -211,6 +211,12 @@ export class EnvironmentService {
     return (await this.get(tenant, id))!;
   }
 
+  /** Active environments of every tenant (for the heartbeat). */
+  async all(): Promise<Environment[]> {
+    const rows = await this.deps.db('environments').where({ status: 'active' });
+    return rows.map(r => toEnvironment(r, this.deps.secrets));
+  }
+
   /** Environments of every tenant that have a backup schedule. */
   async withBackups(): Promise<Environment[]> {
     const rows = await this.deps

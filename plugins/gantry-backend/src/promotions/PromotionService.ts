@@ -145,6 +145,8 @@ export class PromotionService {
       approvals: ApprovalService;
       policy: WorkflowPolicy;
       logger: LoggerService;
+      /** Told of every promotion change, for live pages (signals). */
+      onChange?: (promotionId: string) => void;
     },
   ) {
     deps.approvals.onDecided(approval => this.onApprovalDecided(approval));
@@ -576,6 +578,7 @@ export class PromotionService {
       .db('promotions')
       .where({ id })
       .update({ ...patch, updated_at: new Date() });
+    this.deps.onChange?.(id);
   }
 
   /**
