@@ -357,8 +357,8 @@ export const gantryPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           initialDelay: { minutes: 1 },
           fn: async () => {
-            for (const env of await environments.all()) {
-              await environments.checkHealth(env);
+            for (const environment of await environments.all()) {
+              await environments.checkHealth(environment);
             }
           },
         });
