@@ -150,6 +150,39 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+/** A run a deployment started: a resource's provisioning or a workflow of a phase. */
+export interface DeploymentRunRef {
+  kind: 'resource' | 'workflow';
+  ref: string;
+  phase?: string;
+  resource?: string;
+  runId?: string;
+  status: string;
+}
+
+/** One submission of an application's Score spec. */
+export interface Deployment {
+  id: string;
+  tenant: string;
+  application: string;
+  profile: string;
+  status: string;
+  first: boolean;
+  runs: DeploymentRunRef[];
+  error?: string;
+  createdBy: string;
+  createdAt: string;
+  finishedAt?: string;
+}
+
+/** An application of the list: the latest Score deployment of its name. */
+export interface ApplicationSummary {
+  tenant: string;
+  name: string;
+  product?: string;
+  updatedAt?: string;
+}
+
 export interface ApplicationDetail {
   name: string;
   product?: string;
@@ -161,19 +194,8 @@ export interface ApplicationDetail {
     status: string;
     runId?: string;
   }>;
-  deployments: Array<{
-    id: string;
-    status: string;
-    first: boolean;
-    createdAt: string;
-    runs: Array<{
-      kind: string;
-      ref: string;
-      phase?: string;
-      runId?: string;
-      status: string;
-    }>;
-  }>;
+  /** The latest deployments, newest first; listDeployments pages through all. */
+  deployments: Deployment[];
   /** Product workflows a person may start by hand for this application. */
   manualWorkflows: Array<{ provider: string; workflow: string }>;
 }
@@ -231,6 +253,16 @@ export interface GantryApi {
   /** The audit log, newest first (admins only). */
   listAuditEvents(query: AuditQuery): Promise<Page<AuditEvent>>;
   getTenancy(): Promise<Tenancy>;
+  /** The tenant's applications by name; the cursor is the last name. */
+  listApplications(query?: {
+    cursor?: string;
+    limit?: number;
+  }): Promise<Page<ApplicationSummary>>;
+  /** An application's deployments, newest first. */
+  listDeployments(
+    application: string,
+    query?: { cursor?: string; limit?: number },
+  ): Promise<Page<Deployment>>;
   /** The application deployed from a Score spec; undefined when there is none. */
   getApplication(name: string): Promise<ApplicationDetail | undefined>;
   /** Starts one of the application's manual workflows. */

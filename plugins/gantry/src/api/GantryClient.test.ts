@@ -45,4 +45,14 @@ describe('GantryClient', () => {
       'http://backend/api/gantry/approvals?limit=50&status=pending&approver=group%3Adefault%2Fdatabase-team',
     ]);
   });
+
+  it('pages through applications and their deployments by cursor', async () => {
+    const { client, calls } = clientRecording();
+    await client.listApplications({ cursor: 'billing' });
+    await client.listDeployments('checkout service', { cursor: 'dep_9' });
+    expect(calls.map(c => c.url)).toEqual([
+      'http://backend/api/gantry/applications?limit=25&cursor=billing',
+      'http://backend/api/gantry/applications/checkout%20service/deployments?limit=10&cursor=dep_9',
+    ]);
+  });
 });

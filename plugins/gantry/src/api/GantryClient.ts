@@ -93,6 +93,23 @@ export class GantryClient implements GantryApi {
     return this.call('GET', '/tenancy/me');
   }
 
+  listApplications(query: { cursor?: string; limit?: number } = {}) {
+    return this.call('GET', `/applications?${search({ limit: 25, ...query })}`);
+  }
+
+  listDeployments(
+    application: string,
+    query: { cursor?: string; limit?: number } = {},
+  ) {
+    return this.call(
+      'GET',
+      `/applications/${encodeURIComponent(application)}/deployments?${search({
+        limit: 10,
+        ...query,
+      })}`,
+    );
+  }
+
   async getApplication(name: string) {
     try {
       return await this.call(

@@ -35,8 +35,12 @@ const CHECKOUT: ApplicationDetail = {
   deployments: [
     {
       id: 'dep_1',
+      tenant: 'default',
+      application: 'checkout-service',
+      profile: 'standard',
       status: 'succeeded',
       first: true,
+      createdBy: 'user:default/ada',
       createdAt: '2026-01-01T09:00:00Z',
       runs: [
         {

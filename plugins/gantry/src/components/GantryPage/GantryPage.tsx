@@ -15,6 +15,8 @@ import { Grid, Typography } from '@material-ui/core';
 import { Route, Routes } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { gantryApiRef } from '../../api';
+import { ApplicationPage } from '../ApplicationPage/ApplicationPage';
+import { ApplicationsTab } from '../ApplicationsTab/ApplicationsTab';
 import { ApprovalsTab } from '../ApprovalsTab/ApprovalsTab';
 import { AuditTab } from '../AuditTab/AuditTab';
 import { ProvidersTab } from '../ProvidersTab/ProvidersTab';
@@ -91,6 +93,9 @@ function Home() {
           <TabbedLayout.Route path="/runs" title="Runs">
             <RunsTab />
           </TabbedLayout.Route>
+          <TabbedLayout.Route path="/applications" title="Applications">
+            <ApplicationsTab />
+          </TabbedLayout.Route>
           <TabbedLayout.Route path="/approvals" title="Approvals">
             <ApprovalsTab />
           </TabbedLayout.Route>
@@ -105,11 +110,12 @@ function Home() {
   );
 }
 
-/** Gantry's pages: the tabbed home, a workflow, a run. */
+/** Gantry's pages: the tabbed home, a workflow, a run, an application. */
 export function GantryPage() {
   return (
     <Routes>
       <Route path="/runs/:runId" element={<RunPage />} />
+      <Route path="/applications/:name" element={<ApplicationPage />} />
       <Route
         path="/providers/:provider/workflows/:workflow"
         element={<WorkflowPage />}

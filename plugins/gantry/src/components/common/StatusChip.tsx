@@ -11,9 +11,14 @@ const COLORS: Record<string, string> = {
   approved: '#2e7d32',
   denied: '#c62828',
   expired: '#6d4c41',
+  // lifecycles of applications and their resources
+  active: '#2e7d32',
+  provisioning: '#1565c0',
+  deleting: '#ef6c00',
+  deleted: '#6d4c41',
 };
 
-/** A run, step or approval status as a coloured chip. */
+/** A run, step, approval or resource status as a coloured chip; unknown ones are grey. */
 export function StatusChip({ status }: { status: string }) {
   return (
     <Chip
