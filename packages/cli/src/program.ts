@@ -2,6 +2,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { SECURITY_PROFILES } from '@internal/plugin-gantry-common';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { version } from '../package.json';
+import {
+  environmentsCommand,
+  promoteCommand,
+  promotionsCommand,
+  snapshotsCommand,
+} from './commands/environments';
 import { runPlan } from './commands/plan';
 import { approvalsCommand, runsCommand } from './commands/remote';
 import {
@@ -163,6 +169,10 @@ Examples:
 
   program.addCommand(runsCommand());
   program.addCommand(approvalsCommand());
+  program.addCommand(environmentsCommand());
+  program.addCommand(snapshotsCommand());
+  program.addCommand(promoteCommand());
+  program.addCommand(promotionsCommand());
   program.addCommand(providersCommand());
   program.addCommand(deployCommand());
   listCommands().forEach(c => program.addCommand(c));

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { describeEvent } from './progress';
 import { ServerClient } from './server';
 
-function client(options: {
+/** A client of the backend named by --server/--token/--tenant or their $GANTRY_ variables. */
+export function client(options: {
   server?: string;
   token?: string;
   tenant?: string;
@@ -14,7 +15,8 @@ function client(options: {
   );
 }
 
-const serverOptions = (command: Command) =>
+/** Adds --server, --token, --tenant and --json. */
+export const serverOptions = (command: Command) =>
   command
     .option(
       '--server <url>',
@@ -27,7 +29,12 @@ const serverOptions = (command: Command) =>
     )
     .option('--json', 'print JSON');
 
-const print = (json: boolean | undefined, value: unknown, text: () => string) =>
+/** Prints `value` as JSON with --json, else `text()`. */
+export const print = (
+  json: boolean | undefined,
+  value: unknown,
+  text: () => string,
+) =>
   process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
 
 /** `gantry runs list|get|logs|cancel|retry`. */
