@@ -5,7 +5,7 @@ import {
   WorkflowChange,
 } from '@internal/plugin-gantry-node';
 import { Knex } from 'knex';
-import { toIsoTimestamp } from '../database/rows';
+import { pageOf, toIsoTimestamp } from '../database/rows';
 import { newTimeOrderedId } from '../runs/ids';
 import { SecretBox } from './crypto';
 import { contentHash, hashOf } from './versions';
@@ -533,12 +533,7 @@ export class EnvironmentService {
       })
       .orderBy('id', 'desc')
       .limit(page.limit + 1);
-    const items = rows.slice(0, page.limit).map(toSnapshot);
-    return {
-      items,
-      nextCursor:
-        rows.length > page.limit ? items[items.length - 1].id : undefined,
-    };
+    return pageOf(rows, page.limit, toSnapshot, item => item.id);
   }
 
   /** The hash of what an environment runs now, comparable with a snapshot's. */

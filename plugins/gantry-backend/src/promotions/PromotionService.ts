@@ -10,7 +10,7 @@ import {
 } from '@internal/plugin-gantry-common';
 import { Knex } from 'knex';
 import { Approval, ApprovalService } from '../approvals/ApprovalService';
-import { toIsoTimestamp } from '../database/rows';
+import { pageOf, toIsoTimestamp } from '../database/rows';
 import {
   Environment,
   EnvironmentService,
@@ -565,12 +565,7 @@ export class PromotionService {
       })
       .orderBy('id', 'desc')
       .limit(page.limit + 1);
-    const items = rows.slice(0, page.limit).map(toPromotion);
-    return {
-      items,
-      nextCursor:
-        rows.length > page.limit ? items[items.length - 1].id : undefined,
-    };
+    return pageOf(rows, page.limit, toPromotion, item => item.id);
   }
 
   private async update(id: string, patch: Record<string, unknown>) {
