@@ -359,6 +359,11 @@ describe('portal', () => {
         .getByRole('cell', { name: 'database-team/create-postgres' })
         .first()
         .waitFor({ timeout: 30_000 });
+      // and the application with its resource on the Applications tab
+      await page.goto(`${APP}/gantry/applications`);
+      await page.getByRole('link', { name: 'checkout-service' }).click();
+      await page.getByRole('cell', { name: 'postgres' }).first().waitFor();
+      await page.screenshot({ path: path.join(SHOTS, 'application-page.png') });
     });
   });
 
@@ -392,5 +397,76 @@ describe('portal', () => {
         .locator('[data-testid=run-status] [data-status=succeeded]')
         .waitFor({ timeout: 30_000 });
     });
+  });
+
+  it('walks the promotion wizard from dev to staging and shows the result on the matrix', async () => {
+    const token = await guestToken();
+    const api = async (method, url, body) => {
+      const res = await fetch(`${BACKEND}/api/gantry${url}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      assert.ok(
+        res.ok,
+        `${method} ${url}: ${res.status} ${await res.clone().text()}`,
+      );
+      return res.json();
+    };
+    await api('POST', '/environments', { name: 'e2e-dev', class: 'dev' });
+    await api('POST', '/environments', {
+      name: 'e2e-staging',
+      class: 'staging',
+    });
+    await api('PUT', '/environments/e2e-dev/workflows/e2e-flow', {
+      definition:
+        'name: e2e-flow\ndescription: Promoted by the browser test\nsteps:\n  - id: check\n    type: assert\n    config:\n      condition: "1 == 1"\n',
+    });
+    await api('PUT', '/pipelines/e2e-line', {
+      stages: [
+        {
+          source: 'e2e-dev',
+          target: 'e2e-staging',
+          gates: { runPreFlightValidation: true },
+        },
+      ],
+    });
+    await asGuest('promotion-wizard', async page => {
+      await page.goto(
+        `${APP}/gantry/environments/promote?pipeline=e2e-line&stage=0`,
+      );
+      await page
+        .getByRole('heading', { name: 'Choose the stage' })
+        .waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('heading', { name: 'Select workflows' }).waitFor();
+      await page.getByRole('checkbox', { name: /e2e-flow/ }).waitFor();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('heading', { name: 'Review the changes' }).waitFor();
+      await page.getByText('e2e-flow').first().waitFor();
+      await page
+        .getByText(/runPreFlightValidation/)
+        .first()
+        .waitFor();
+      await page.screenshot({ path: path.join(SHOTS, 'promotion-wizard.png') });
+      await page.getByRole('button', { name: 'Promote' }).click();
+      await page.getByRole('heading', { name: 'Result' }).waitFor();
+      await page
+        .getByRole('table', { name: 'Results' })
+        .getByText(/applied/i)
+        .waitFor({ timeout: 30_000 });
+      // staging now runs dev's version: in sync on the matrix
+      await page.goto(`${APP}/gantry/environments`);
+      await page.getByText('in sync').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(SHOTS, 'environments.png') });
+    });
+    const staging = await api('GET', '/environments/e2e-staging');
+    assert.deepEqual(
+      staging.workflows.map(w => [w.name, w.source]),
+      [['e2e-flow', 'promotion']],
+    );
   });
 });

@@ -7,6 +7,8 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { gantryApiRef, GantryClient } from './api';
+import { gantryEnvironmentsApiRef } from './api/EnvironmentsApi';
+import { EnvironmentsClient } from './api/EnvironmentsClient';
 import { rootRouteRef } from './routes';
 
 export const gantryPlugin = createPlugin({
@@ -16,6 +18,11 @@ export const gantryPlugin = createPlugin({
       api: gantryApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new GantryClient(deps),
+    }),
+    createApiFactory({
+      api: gantryEnvironmentsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new EnvironmentsClient(deps),
     }),
   ],
   routes: { root: rootRouteRef },

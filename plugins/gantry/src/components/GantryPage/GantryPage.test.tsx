@@ -70,12 +70,12 @@ describe('GantryPage', () => {
     expect(screen.queryByRole('tab', { name: 'Audit' })).toBeNull();
   });
 
-  it('offers the applications between runs and approvals', async () => {
+  it('offers the applications and environments between runs and approvals', async () => {
     await renderWith(healthy);
     await screen.findByText('better-sqlite3');
     const tabs = screen.getAllByRole('tab').map(t => t.textContent);
     expect(
       tabs.slice(tabs.indexOf('Runs'), tabs.indexOf('Approvals') + 1),
-    ).toEqual(['Runs', 'Applications', 'Approvals']);
+    ).toEqual(['Runs', 'Applications', 'Environments', 'Approvals']);
   });
 });

@@ -19,6 +19,7 @@ import { ApplicationPage } from '../ApplicationPage/ApplicationPage';
 import { ApplicationsTab } from '../ApplicationsTab/ApplicationsTab';
 import { ApprovalsTab } from '../ApprovalsTab/ApprovalsTab';
 import { AuditTab } from '../AuditTab/AuditTab';
+import { EnvironmentsRoutes } from '../EnvironmentsRoutes';
 import { ProvidersTab } from '../ProvidersTab/ProvidersTab';
 import { RunPage } from '../RunPage/RunPage';
 import { RunsTab } from '../RunsTab/RunsTab';
@@ -95,6 +96,9 @@ function Home() {
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/applications" title="Applications">
             <ApplicationsTab />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/environments" title="Environments">
+            <EnvironmentsRoutes />
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/approvals" title="Approvals">
             <ApprovalsTab />

@@ -1,0 +1,1 @@
+export { EnvironmentsRoutes } from './EnvironmentsRoutes';

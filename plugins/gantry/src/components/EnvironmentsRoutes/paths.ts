@@ -1,0 +1,28 @@
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { rootRouteRef } from '../../routes';
+
+/**
+ * Links inside the Environments tab. The tab is mounted at
+ * `<gantry root>/environments`; an environment's page is `…/environments/<name>`
+ * (the names of the sub-pages — pipelines, promote, promotions — win over an
+ * environment of the same name).
+ */
+export function useEnvironmentsPaths() {
+  const root = useRouteRef(rootRouteRef)();
+  const base = `${root}/environments`;
+  return {
+    base,
+    environment: (name: string) => `${base}/${encodeURIComponent(name)}`,
+    pipelines: `${base}/pipelines`,
+    promote: (pipeline?: string, stage?: number) => {
+      const query = new URLSearchParams();
+      if (pipeline) query.set('pipeline', pipeline);
+      if (stage !== undefined) query.set('stage', String(stage));
+      const qs = query.toString();
+      return `${base}/promote${qs ? `?${qs}` : ''}`;
+    },
+    promotions: `${base}/promotions`,
+    promotion: (id: string) => `${base}/promotions/${encodeURIComponent(id)}`,
+    approvals: `${root}/approvals`,
+  };
+}

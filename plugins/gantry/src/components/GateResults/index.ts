@@ -1,0 +1,1 @@
+export { GateResults } from './GateResults';

@@ -1,0 +1,1 @@
+export { NewEnvironmentDialog } from './NewEnvironmentDialog';

@@ -1,0 +1,1 @@
+export { PipelineEditDialog } from './PipelineEditDialog';

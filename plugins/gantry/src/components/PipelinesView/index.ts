@@ -1,0 +1,1 @@
+export { PipelinesView, PipelineDiagram } from './PipelinesView';

@@ -1,0 +1,1 @@
+export { PromotionResult } from './PromotionResult';

@@ -1,0 +1,1 @@
+export { PromotionWizard } from './PromotionWizard';

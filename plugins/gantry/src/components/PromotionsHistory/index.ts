@@ -1,0 +1,1 @@
+export { PromotionsHistory } from './PromotionsHistory';

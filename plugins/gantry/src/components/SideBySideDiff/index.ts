@@ -1,0 +1,3 @@
+export { SideBySideDiff } from './SideBySideDiff';
+export { parsePatch } from './parsePatch';
+export type { DiffLine, DiffRow } from './parsePatch';

@@ -1,0 +1,1 @@
+export { SnapshotCompareDialog } from './SnapshotCompareDialog';

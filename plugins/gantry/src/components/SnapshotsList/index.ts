@@ -1,0 +1,1 @@
+export { SnapshotsList } from './SnapshotsList';

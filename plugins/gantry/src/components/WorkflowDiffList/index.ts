@@ -1,0 +1,1 @@
+export { WorkflowDiffList } from './WorkflowDiffList';

@@ -1,0 +1,1 @@
+export { WorkflowMatrix } from './WorkflowMatrix';
