@@ -451,7 +451,7 @@ describe('portal', () => {
         .getByText(/runPreFlightValidation/)
         .first()
         .waitFor();
-      await page.screenshot({ path: path.join(SHOTS, 'promotion-wizard.png') });
+      await page.screenshot({ path: path.join(SHOTS, 'promotion-review.png') });
       await page.getByRole('button', { name: 'Promote' }).click();
       await page.getByRole('heading', { name: 'Result' }).waitFor();
       await page

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 shots=.data/e2e
-pages=(workflow-page run-page approvals audit component-tab team-tab golden-path)
+pages=(workflow-page run-page approvals audit component-tab team-tab golden-path environments promotion-review application-page)
 mkdir -p docs/images
 for page in "${pages[@]}"; do
   if [ ! -f "$shots/$page.png" ]; then
