@@ -5,17 +5,28 @@ import { rootRouteRef } from '../../routes';
 
 const KINDS: Record<string, string> = {
   promotion: 'promotion',
+  environment_action: 'environment change',
   drift_action: 'drift action',
   hook_run: 'hook run',
 };
 
-/** What an approval decides on: a run step links to its run page. */
+/**
+ * What an approval decides on: a run step links to its run page, a promotion
+ * to its page with the diff and gate results.
+ */
 export function ApprovalSubject({ approval }: { approval: Approval }) {
   const root = useRouteRef(rootRouteRef)();
   const subject = approval.subject ?? { kind: 'run_step', id: approval.id };
   const runId = subject.runId ?? approval.runId;
   if (subject.kind === 'run_step' && runId) {
     return <Link to={`${root}/runs/${runId}`}>{runId}</Link>;
+  }
+  if (subject.kind === 'promotion') {
+    return (
+      <Link to={`${root}/environments/promotions/${subject.id}`}>
+        promotion {subject.id}
+      </Link>
+    );
   }
   return (
     <>
