@@ -87,6 +87,24 @@ describe('ApprovalsTab', () => {
     expect(within(row).getByText('1 of 2')).toBeInTheDocument();
   });
 
+  it('links a promotion request to the promotion with its diff', async () => {
+    const promotion: Approval = {
+      ...SHIP,
+      id: 'apr_2',
+      subject: { kind: 'promotion', id: 'prom_7' },
+      runId: undefined,
+      stepId: undefined,
+      message: 'Promote billing-sync from staging to production (high risk)?',
+    };
+    await renderWith({ getInbox: async () => ({ items: [promotion] }) });
+    const row = (await screen.findByText(/Promote billing-sync/)).closest(
+      'tr',
+    )!;
+    expect(
+      within(row).getByRole('link', { name: 'promotion prom_7' }),
+    ).toHaveAttribute('href', '/gantry/environments/promotions/prom_7');
+  });
+
   it('posts the decision with the comment typed in the dialog, then refreshes', async () => {
     const decideApproval = jest.fn(async () => ({
       ...SHIP,
