@@ -5,4 +5,5 @@
  */
 export * from './permissions';
 export * from './api';
+export * from './environments';
 export * from './dsl';

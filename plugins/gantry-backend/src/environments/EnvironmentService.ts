@@ -4,86 +4,32 @@ import {
   GantryEnvironmentAdapter,
   WorkflowChange,
 } from '@internal/plugin-gantry-node';
+import {
+  Environment,
+  EnvironmentInput,
+  EnvironmentWorkflow,
+  Snapshot,
+  SnapshotKind,
+} from '@internal/plugin-gantry-common';
 import { Knex } from 'knex';
 import { pageOf, toIsoTimestamp } from '../database/rows';
 import { newTimeOrderedId } from '../runs/ids';
 import { SecretBox } from './crypto';
 import { contentHash, hashOf } from './versions';
 
-export const ENVIRONMENT_CLASSES = ['dev', 'staging', 'production'] as const;
-export type EnvironmentClass = (typeof ENVIRONMENT_CLASSES)[number];
-export const DRIFT_MODES = ['alert', 'auto_revert', 'ignore'] as const;
-
-export interface Environment {
-  id: string;
-  tenant: string;
-  name: string;
-  class: EnvironmentClass;
-  adapter: string;
-  settings: Record<string, unknown>;
-  /** Names only: secret values never leave the service. */
-  secretNames: string[];
-  gitUrl?: string;
-  driftMode: string;
-  backupCron?: string;
-  status: 'active' | 'deleted';
-  health: 'unknown' | 'healthy' | 'unhealthy';
-  healthMessage?: string;
-  healthCheckedAt?: string;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface EnvironmentInput {
-  name: string;
-  class: EnvironmentClass;
-  adapter?: string;
-  settings?: Record<string, unknown>;
-  secrets?: Record<string, string>;
-  gitUrl?: string;
-  driftMode?: string;
-  backupCron?: string;
-}
-
-/** The version of one workflow an environment runs. */
-export interface EnvironmentWorkflow {
-  name: string;
-  hash: string;
-  active: boolean;
-  /** direct: edited in this environment; promotion; restore. */
-  source: 'direct' | 'promotion' | 'restore';
-  deployedBy: string;
-  deployedAt: string;
-}
+export {
+  DRIFT_MODES,
+  ENVIRONMENT_CLASSES,
+} from '@internal/plugin-gantry-common';
+export type {
+  Environment,
+  EnvironmentInput,
+  EnvironmentWorkflow,
+  Snapshot,
+  SnapshotEntry,
+} from '@internal/plugin-gantry-common';
 
 export type WorkflowAction = 'activate' | 'deactivate' | 'delete';
-
-export interface SnapshotEntry {
-  name: string;
-  hash: string;
-  active: boolean;
-}
-
-export type SnapshotKind =
-  | 'manual'
-  | 'pre_promotion'
-  | 'post_promotion'
-  | 'scheduled'
-  | 'pre_restore';
-
-export interface Snapshot {
-  id: string;
-  tenant: string;
-  environmentId: string;
-  kind: SnapshotKind;
-  content: SnapshotEntry[];
-  contentHash: string;
-  gitCommit?: string;
-  note?: string;
-  createdBy: string;
-  createdAt: string;
-}
 
 function toEnvironment(row: any, secrets: SecretBox): Environment {
   return {
@@ -483,7 +429,7 @@ export class EnvironmentService {
     actor: string,
     note?: string,
   ): Promise<Snapshot> {
-    const content: SnapshotEntry[] = (await this.workflows(env)).map(w => ({
+    const content = (await this.workflows(env)).map(w => ({
       name: w.name,
       hash: w.hash,
       active: w.active,

@@ -1,6 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  GateResult,
+  Promotion,
   checkPolicy,
   effectiveProfile,
   formatDslError,
@@ -27,49 +29,7 @@ import {
 } from './diff';
 import { inWindow, Pipeline, PipelineInput, Stage } from './pipelines';
 
-export type PromotionStatus =
-  | 'PENDING'
-  | 'PENDING_APPROVAL'
-  | 'APPROVED'
-  | 'RUNNING'
-  | 'COMPLETED'
-  | 'FAILED'
-  | 'REJECTED'
-  | 'CANCELLED'
-  | 'ROLLED_BACK';
-
-export interface GateResult {
-  gate: string;
-  passed: boolean;
-  reason: string;
-}
-
-export interface Promotion {
-  id: string;
-  tenant: string;
-  pipelineId: string;
-  stage: number;
-  sourceEnvironmentId: string;
-  targetEnvironmentId: string;
-  workflows: string[];
-  status: PromotionStatus;
-  diff: WorkflowDiff[];
-  gates: GateResult[];
-  risk?: RiskLevel;
-  force: boolean;
-  approvalId?: string;
-  preSnapshotId?: string;
-  postSnapshotId?: string;
-  results: Array<{
-    name: string;
-    status: 'applied' | 'failed' | 'skipped';
-    error?: string;
-  }>;
-  error?: string;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { GateResult, Promotion } from '@internal/plugin-gantry-common';
 
 /** What a promotion would do: the diff and the gates, evaluated now. */
 export interface PromotionPreview {

@@ -1,38 +1,22 @@
 import {
+  DiffStatus,
+  RiskFinding,
+  RiskLevel,
   validateWorkflow,
   Workflow,
+  WorkflowDiff,
   WorkflowStep,
 } from '@internal/plugin-gantry-common';
 import { createTwoFilesPatch } from 'diff';
 import { isDeepStrictEqual } from 'node:util';
 
-/** How a workflow in the source relates to the same workflow in the target. */
-export type DiffStatus =
-  | 'ADDED'
-  | 'MODIFIED'
-  | 'TARGET_ONLY'
-  | 'UNCHANGED'
-  | 'TARGET_HOTFIX';
-
-export type RiskLevel = 'none' | 'low' | 'medium' | 'high';
+export type {
+  DiffStatus,
+  RiskFinding,
+  RiskLevel,
+  WorkflowDiff,
+} from '@internal/plugin-gantry-common';
 export const RISK_ORDER: RiskLevel[] = ['none', 'low', 'medium', 'high'];
-
-/** One reason a change is risky, e.g. "step deploy: command changed". */
-export interface RiskFinding {
-  risk: RiskLevel;
-  what: string;
-}
-
-export interface WorkflowDiff {
-  name: string;
-  status: DiffStatus;
-  sourceHash?: string;
-  targetHash?: string;
-  risk: RiskLevel;
-  findings: RiskFinding[];
-  /** Unified diff of the YAML, target → source. */
-  patch: string;
-}
 
 /** Step types whose config is code or reaches out: any change is high risk. */
 const CODE_STEP_TYPES = new Set([

@@ -16,6 +16,7 @@ const ALL = [DEV, STAGING, PRODUCTION];
 
 const PROMOTION: Promotion = {
   id: 'prom_1',
+  tenant: 'group:default/acme',
   pipelineId: 'pipe_main',
   stage: 1,
   sourceEnvironmentId: 'env_staging',

@@ -78,6 +78,7 @@ const promotion = (
   extra: Partial<Promotion> = {},
 ): Promotion => ({
   id: 'prom_1',
+  tenant: 'group:default/acme',
   pipelineId: 'pipe_main',
   stage: 1,
   sourceEnvironmentId: 'env_staging',

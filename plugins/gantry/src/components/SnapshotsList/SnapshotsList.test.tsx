@@ -5,6 +5,7 @@ import { SnapshotsList } from './SnapshotsList';
 
 const snapshot = (id: string, extra: Partial<Snapshot>): Snapshot => ({
   id,
+  tenant: 'group:default/acme',
   environmentId: 'env_production',
   kind: 'manual',
   content: [{ name: 'deploy', hash: 'aaaaaaaa1111', active: true }],
