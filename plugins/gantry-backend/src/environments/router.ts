@@ -35,7 +35,15 @@ const environmentSchema = z.strictObject({
   secrets: z
     .record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.string())
     .optional(),
-  gitUrl: z.string().max(2000).optional(),
+  // the transports git clones over; no ext:: or other command-running helpers
+  gitUrl: z
+    .string()
+    .max(2000)
+    .regex(
+      /^(https?|ssh|git|file):\/\/\S+$|^git@[\w.-]+:\S+$/,
+      'a git URL (https, ssh, git or file)',
+    )
+    .optional(),
   driftMode: z.enum(DRIFT_MODES).optional(),
   backupCron: z.string().max(100).optional(),
 });

@@ -303,6 +303,16 @@ describe.each(databases.eachSupportedId())('promotions on %s', databaseId => {
     );
   });
 
+  it('accepts only git URLs for backups', async () => {
+    const res = await ada.post('/environments', {
+      name: 'sneaky',
+      class: 'dev',
+      gitUrl: 'ext::sh -c touch% /tmp/pwned',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/gitUrl: a git URL/);
+  });
+
   it('refuses direct edits in production and says why', async () => {
     const res = await ada.put(
       '/environments/production/workflows/billing-sync',
