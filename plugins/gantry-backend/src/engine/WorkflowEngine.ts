@@ -289,17 +289,13 @@ export class WorkflowEngine {
   private async claimLoop(): Promise<void> {
     while (!this.stopping) {
       let claimed = false;
-      const globalLimit = this.options.policy?.maxConcurrentRuns;
-      if (
-        this.active.size < this.maxConcurrentRuns &&
-        (globalLimit === undefined ||
-          (await this.options.store.countRunning().catch(() => 0)) <
-            globalLimit)
-      ) {
+      if (this.active.size < this.maxConcurrentRuns) {
         try {
           const run = await this.options.store.claimNextRun(
             this.workerId,
             this.leaseMs,
+            // counted with the claim, so replicas never overshoot it together
+            this.options.policy?.maxConcurrentRuns,
           );
           if (run) {
             claimed = true;

@@ -178,6 +178,63 @@ describe.each(targets)('durability on %s', (_name, makeDb) => {
     );
     await knex.destroy();
   });
+  it('keeps policy maxConcurrentRuns across two replicas', async () => {
+    const db = await makeDb();
+    const knex = db.startsWith('postgres')
+      ? knexFactory({ client: 'pg', connection: db })
+      : knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename: db },
+          useNullAsDefault: true,
+        });
+    await applyMigrations(knex);
+    const { engine } = submitter(knex);
+    // each replica alone would run 4 at once; the policy allows 2 in all
+    const workers = await Promise.all([
+      startWorker(db, 'replica-1', { MAX_RUNS: '4', GLOBAL_MAX: '2' }),
+      startWorker(db, 'replica-2', { MAX_RUNS: '4', GLOBAL_MAX: '2' }),
+    ]);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        ids.push(
+          (
+            await engine.submit({
+              definition:
+                'name: slow\nsteps:\n  - id: s\n    type: shell\n    command: sleep 0.4\n',
+              tenant: 'acme',
+              createdBy: 'user:default/ada',
+            })
+          ).id,
+        );
+      }
+      const runs = await until(
+        async () => {
+          const rows = await knex('runs').whereIn('id', ids);
+          return rows.every(r => r.status === 'succeeded') ? rows : undefined;
+        },
+        '10 runs to succeed',
+        90_000,
+      );
+      // the most runs that ever executed at the same moment
+      const edges = runs.flatMap(r => [
+        [new Date(r.started_at).getTime(), 1],
+        [new Date(r.finished_at).getTime(), -1],
+      ]);
+      edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      let now = 0;
+      let most = 0;
+      for (const [, delta] of edges) {
+        now += delta;
+        most = Math.max(most, now);
+      }
+      expect(most).toBe(2);
+    } finally {
+      workers.forEach(w => w.kill('SIGTERM'));
+      await Promise.all(workers.map(w => new Promise(r => w.once('exit', r))));
+      await knex.destroy();
+    }
+  });
 });
 
 (PG ? describe : describe.skip)('two replicas on PostgreSQL', () => {

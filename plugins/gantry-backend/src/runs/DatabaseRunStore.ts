@@ -84,6 +84,9 @@ function stepColumns(patch: StepPatch): Record<string, unknown> {
 }
 
 /** RunStore on knex: better-sqlite3 by default, PostgreSQL for scale-out. */
+/** Key of the advisory lock PostgreSQL replicas claim runs under (any constant). */
+const CLAIM_LOCK = 4_731_922;
+
 export class DatabaseRunStore implements RunStore {
   private readonly isPostgres: boolean;
 
@@ -186,9 +189,9 @@ export class DatabaseRunStore implements RunStore {
     return rows.map(toStep);
   }
 
-  async countRunning(): Promise<number> {
+  async countRunning(db: Knex = this.db): Promise<number> {
     // claimed and leased: being executed, whatever status it shows yet
-    const [{ count }] = await this.db('runs')
+    const [{ count }] = await db('runs')
       .whereNotNull('claimed_by')
       .andWhere('claimed_until', '>', Date.now())
       .count({ count: '*' });
@@ -198,6 +201,7 @@ export class DatabaseRunStore implements RunStore {
   async claimNextRun(
     worker: string,
     leaseMs: number,
+    globalLimit?: number,
   ): Promise<RunRecord | undefined> {
     const now = Date.now();
     const claimable = (q: Knex.QueryBuilder) =>
@@ -208,6 +212,11 @@ export class DatabaseRunStore implements RunStore {
         );
     if (this.isPostgres) {
       const id = await this.db.transaction(async tx => {
+        if (globalLimit !== undefined) {
+          // replicas take turns to count and claim, so none overshoots the limit
+          await tx.raw('select pg_advisory_xact_lock(?)', [CLAIM_LOCK]);
+          if ((await this.countRunning(tx)) >= globalLimit) return undefined;
+        }
         const row = await claimable(tx('runs').select('id'))
           .orderBy('id')
           .limit(1)
@@ -220,6 +229,23 @@ export class DatabaseRunStore implements RunStore {
           .update({ claimed_by: worker, claimed_until: now + leaseMs });
         return row.id as string;
       });
+      return id ? this.getRun(id) : undefined;
+    }
+    if (globalLimit !== undefined) {
+      // SQLite has one writer at a time: count and claim in one transaction
+      const id = await this.db
+        .transaction(async tx => {
+          if ((await this.countRunning(tx)) >= globalLimit) return undefined;
+          const row = await claimable(tx('runs').select('id'))
+            .orderBy('id')
+            .first();
+          if (!row) return undefined;
+          await tx('runs')
+            .where({ id: row.id })
+            .update({ claimed_by: worker, claimed_until: now + leaseMs });
+          return row.id as string;
+        })
+        .catch(() => undefined); // busy with another replica's claim: next round
       return id ? this.getRun(id) : undefined;
     }
     // SQLite: a conditional update is the claim; only one writer wins it

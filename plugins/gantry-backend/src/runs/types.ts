@@ -154,8 +154,15 @@ export interface RunStore {
   getSteps(runId: string): Promise<StepRecord[]>;
   /** Runs claimed right now by some worker (any replica). */
   countRunning(): Promise<number>;
-  /** Claims one runnable run whose lease is free or expired. */
-  claimNextRun(worker: string, leaseMs: number): Promise<RunRecord | undefined>;
+  /**
+   * Claims one runnable run whose lease is free or expired; with
+   * `globalLimit`, only while fewer runs than that execute across replicas.
+   */
+  claimNextRun(
+    worker: string,
+    leaseMs: number,
+    globalLimit?: number,
+  ): Promise<RunRecord | undefined>;
   /** Extends the lease; false when another worker took the run. */
   heartbeat(runId: string, worker: string, leaseMs: number): Promise<boolean>;
   releaseRun(runId: string, worker: string): Promise<void>;

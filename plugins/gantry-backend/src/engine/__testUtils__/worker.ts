@@ -35,6 +35,10 @@ const engine = new WorkflowEngine({
   leaseMs: Number(process.env.LEASE_MS ?? 1000),
   pollMs: 20,
   maxConcurrentRuns: Number(process.env.MAX_RUNS ?? 8),
+  // the admin policy's limit across every replica
+  policy: process.env.GLOBAL_MAX
+    ? { maxConcurrentRuns: Number(process.env.GLOBAL_MAX) }
+    : undefined,
   workspaceRoot: process.env.WORKSPACE_ROOT,
 });
 engine.start();
