@@ -1,51 +1,20 @@
 import { ConflictError, NotAllowedError } from '@backstage/errors';
+import {
+  Approval,
+  ApprovalStatus,
+  ApprovalSubject,
+} from '@internal/plugin-gantry-common';
 import { Knex } from 'knex';
 import { escapeLike, pageOf, toIsoTimestamp } from '../database/rows';
 import { newTimeOrderedId } from '../runs/ids';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
-export type ApprovalSubjectKind =
-  | 'run_step'
-  | 'promotion'
-  | 'environment_action'
-  | 'drift_action'
-  | 'hook_run';
-
-/** What waits for an approval. */
-export interface ApprovalSubject {
-  kind: ApprovalSubjectKind;
-  id: string;
-  runId?: string;
-  stepId?: string;
-}
-
-export interface ApprovalDecision {
-  by: string;
-  decision: 'approve' | 'deny';
-  comment?: string;
-  at: string;
-}
-
-export interface Approval {
-  id: string;
-  tenant: string;
-  subject: ApprovalSubject;
-  runId?: string;
-  stepId?: string;
-  message: string;
-  /** Users or groups who may decide; empty means platform admins. */
-  approvers: string[];
-  requiredApprovals: number;
-  status: ApprovalStatus;
-  requestedBy: string;
-  decisions: ApprovalDecision[];
-  /** Who made the deciding vote, and their comment. */
-  decidedBy?: string;
-  reason?: string;
-  expiresAt?: string;
-  createdAt: string;
-  decidedAt?: string;
-}
+export type {
+  Approval,
+  ApprovalDecision,
+  ApprovalStatus,
+  ApprovalSubject,
+  ApprovalSubjectKind,
+} from '@internal/plugin-gantry-common';
 
 export interface ApprovalRequest {
   tenant: string;

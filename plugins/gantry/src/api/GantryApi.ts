@@ -1,4 +1,5 @@
 import { createApiRef } from '@backstage/core-plugin-api';
+import type { Approval, ApprovalStatus } from '@internal/plugin-gantry-common';
 import {
   GantryHealthResponse,
   SecurityProfile,
@@ -71,44 +72,12 @@ export interface ProviderDetail extends Omit<ProviderSummary, 'workflows'> {
   }>;
 }
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
-
-export interface ApprovalDecision {
-  by: string;
-  decision: 'approve' | 'deny';
-  comment?: string;
-  at: string;
-}
-
-/** What an approval decides on; run steps also carry their run and step. */
-export interface ApprovalSubject {
-  kind: 'run_step' | 'promotion' | 'drift_action' | 'hook_run';
-  id: string;
-  runId?: string;
-  stepId?: string;
-}
-
-export interface Approval {
-  id: string;
-  tenant: string;
-  subject: ApprovalSubject;
-  /** Kept for run steps. */
-  runId?: string;
-  stepId?: string;
-  message: string;
-  /** Entity refs (groups or users) allowed to decide; empty means admins. */
-  approvers: string[];
-  requiredApprovals: number;
-  status: ApprovalStatus;
-  requestedBy: string;
-  decisions: ApprovalDecision[];
-  /** Author and comment of the final decision. */
-  decidedBy?: string;
-  reason?: string;
-  expiresAt?: string;
-  createdAt: string;
-  decidedAt?: string;
-}
+export type {
+  Approval,
+  ApprovalDecision,
+  ApprovalStatus,
+  ApprovalSubject,
+} from '@internal/plugin-gantry-common';
 
 /** Who the caller is and which tenants they belong to. */
 export interface Tenancy {
