@@ -1,15 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { MenuItem, TextField } from '@material-ui/core';
 import {
   DriftMode,
   Environment,
@@ -17,7 +8,7 @@ import {
   EnvironmentInput,
   gantryEnvironmentsApiRef,
 } from '../../api/EnvironmentsApi';
-import { messageOf } from '../common/errors';
+import { FormDialog } from '../common/FormDialog';
 
 const CLASSES: EnvironmentClass[] = ['dev', 'staging', 'production'];
 const DRIFT_MODES: DriftMode[] = ['alert', 'auto_revert', 'ignore'];
@@ -63,159 +54,129 @@ export function NewEnvironmentDialog(props: {
   const [gitUrl, setGitUrl] = useState('');
   const [driftMode, setDriftMode] = useState<DriftMode>('alert');
   const [backupCron, setBackupCron] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>();
-
+  // parsing errors and the backend's refusal both show in the dialog
   const submit = async () => {
-    setProblem(undefined);
-    let input: EnvironmentInput;
-    try {
-      const parsedSecrets = parseSecrets(secrets);
-      input = {
-        name: name.trim(),
-        class: klass,
-        adapter: adapter || undefined,
-        settings: parseSettings(settings),
-        secrets: Object.keys(parsedSecrets).length ? parsedSecrets : undefined,
-        gitUrl: gitUrl.trim() || undefined,
-        driftMode,
-        backupCron: backupCron.trim() || undefined,
-      };
-    } catch (e) {
-      setProblem(messageOf(e));
-      return;
-    }
-    setBusy(true);
-    try {
-      const created = await api.createEnvironment(input, {
-        tenant: props.tenant,
-      });
-      props.onCreated(created);
-      props.onClose();
-    } catch (e) {
-      setProblem(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
+    const parsedSecrets = parseSecrets(secrets);
+    const input: EnvironmentInput = {
+      name: name.trim(),
+      class: klass,
+      adapter: adapter || undefined,
+      settings: parseSettings(settings),
+      secrets: Object.keys(parsedSecrets).length ? parsedSecrets : undefined,
+      gitUrl: gitUrl.trim() || undefined,
+      driftMode,
+      backupCron: backupCron.trim() || undefined,
+    };
+    props.onCreated(
+      await api.createEnvironment(input, { tenant: props.tenant }),
+    );
   };
 
   return (
-    <Dialog open onClose={props.onClose} fullWidth maxWidth="sm">
-      <DialogTitle>New environment</DialogTitle>
-      <DialogContent>
+    <FormDialog
+      title="New environment"
+      submitLabel="Create"
+      busyLabel="Testing the connection…"
+      canSubmit={Boolean(name.trim())}
+      submit={submit}
+      onClose={props.onClose}
+    >
+      <TextField
+        id="gantry-env-name"
+        label="Name"
+        value={name}
+        onChange={e => setName(e.target.value)}
+        helperText="lowercase letters, digits and -"
+        fullWidth
+        required
+        margin="dense"
+      />
+      <TextField
+        id="gantry-env-class"
+        select
+        label="Class"
+        value={klass}
+        onChange={e => setKlass(e.target.value as EnvironmentClass)}
+        fullWidth
+        margin="dense"
+      >
+        {CLASSES.map(c => (
+          <MenuItem key={c} value={c}>
+            {c}
+          </MenuItem>
+        ))}
+      </TextField>
+      {props.adapters.length > 0 && (
         <TextField
-          id="gantry-env-name"
-          label="Name"
-          value={name}
-          onChange={e => setName(e.target.value)}
-          helperText="lowercase letters, digits and -"
-          fullWidth
-          required
-          margin="dense"
-        />
-        <TextField
-          id="gantry-env-class"
+          id="gantry-env-adapter"
           select
-          label="Class"
-          value={klass}
-          onChange={e => setKlass(e.target.value as EnvironmentClass)}
+          label="Adapter"
+          value={adapter}
+          onChange={e => setAdapter(e.target.value)}
           fullWidth
           margin="dense"
         >
-          {CLASSES.map(c => (
-            <MenuItem key={c} value={c}>
-              {c}
+          {props.adapters.map(a => (
+            <MenuItem key={a} value={a}>
+              {a}
             </MenuItem>
           ))}
         </TextField>
-        {props.adapters.length > 0 && (
-          <TextField
-            id="gantry-env-adapter"
-            select
-            label="Adapter"
-            value={adapter}
-            onChange={e => setAdapter(e.target.value)}
-            fullWidth
-            margin="dense"
-          >
-            {props.adapters.map(a => (
-              <MenuItem key={a} value={a}>
-                {a}
-              </MenuItem>
-            ))}
-          </TextField>
-        )}
-        <TextField
-          id="gantry-env-settings"
-          label="Settings (JSON object)"
-          value={settings}
-          onChange={e => setSettings(e.target.value)}
-          fullWidth
-          multiline
-          minRows={2}
-          margin="dense"
-        />
-        <TextField
-          id="gantry-env-secrets"
-          label="Secrets (NAME=value, one a line)"
-          value={secrets}
-          onChange={e => setSecrets(e.target.value)}
-          helperText="stored encrypted; only the names are shown afterwards"
-          fullWidth
-          multiline
-          minRows={2}
-          margin="dense"
-          inputProps={{ spellCheck: false, autoComplete: 'off' }}
-        />
-        <TextField
-          id="gantry-env-git"
-          label="Git repository URL (optional)"
-          value={gitUrl}
-          onChange={e => setGitUrl(e.target.value)}
-          fullWidth
-          margin="dense"
-        />
-        <TextField
-          id="gantry-env-drift"
-          select
-          label="Drift mode"
-          value={driftMode}
-          onChange={e => setDriftMode(e.target.value as DriftMode)}
-          fullWidth
-          margin="dense"
-        >
-          {DRIFT_MODES.map(m => (
-            <MenuItem key={m} value={m}>
-              {m.replace('_', ' ')}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          id="gantry-env-backup"
-          label="Backup schedule (cron, optional)"
-          value={backupCron}
-          onChange={e => setBackupCron(e.target.value)}
-          placeholder="0 3 * * *"
-          fullWidth
-          margin="dense"
-        />
-        {problem && (
-          <Typography color="error" role="alert">
-            {problem}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={busy || !name.trim()}
-          onClick={submit}
-        >
-          {busy ? 'Testing the connection…' : 'Create'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+      )}
+      <TextField
+        id="gantry-env-settings"
+        label="Settings (JSON object)"
+        value={settings}
+        onChange={e => setSettings(e.target.value)}
+        fullWidth
+        multiline
+        minRows={2}
+        margin="dense"
+      />
+      <TextField
+        id="gantry-env-secrets"
+        label="Secrets (NAME=value, one a line)"
+        value={secrets}
+        onChange={e => setSecrets(e.target.value)}
+        helperText="stored encrypted; only the names are shown afterwards"
+        fullWidth
+        multiline
+        minRows={2}
+        margin="dense"
+        inputProps={{ spellCheck: false, autoComplete: 'off' }}
+      />
+      <TextField
+        id="gantry-env-git"
+        label="Git repository URL (optional)"
+        value={gitUrl}
+        onChange={e => setGitUrl(e.target.value)}
+        fullWidth
+        margin="dense"
+      />
+      <TextField
+        id="gantry-env-drift"
+        select
+        label="Drift mode"
+        value={driftMode}
+        onChange={e => setDriftMode(e.target.value as DriftMode)}
+        fullWidth
+        margin="dense"
+      >
+        {DRIFT_MODES.map(m => (
+          <MenuItem key={m} value={m}>
+            {m.replace('_', ' ')}
+          </MenuItem>
+        ))}
+      </TextField>
+      <TextField
+        id="gantry-env-backup"
+        label="Backup schedule (cron, optional)"
+        value={backupCron}
+        onChange={e => setBackupCron(e.target.value)}
+        placeholder="0 3 * * *"
+        fullWidth
+        margin="dense"
+      />
+    </FormDialog>
   );
 }

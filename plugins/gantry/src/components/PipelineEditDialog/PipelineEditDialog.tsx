@@ -1,16 +1,8 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { TextField } from '@material-ui/core';
 import { gantryEnvironmentsApiRef, Pipeline } from '../../api/EnvironmentsApi';
-import { messageOf } from '../common/errors';
+import { FormDialog } from '../common/FormDialog';
 
 const EXAMPLE = {
   stages: [
@@ -55,71 +47,44 @@ export function PipelineEditDialog(props: {
       2,
     ),
   );
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>();
-
   const save = async () => {
-    setProblem(undefined);
-    setBusy(true);
-    try {
-      const body = JSON.parse(text);
-      const saved = await api.savePipeline(name.trim(), body, {
-        tenant: props.tenant,
-      });
-      props.onSaved(saved);
-      props.onClose();
-    } catch (e) {
-      setProblem(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
+    const body = JSON.parse(text);
+    props.onSaved(
+      await api.savePipeline(name.trim(), body, { tenant: props.tenant }),
+    );
   };
 
   return (
-    <Dialog open onClose={props.onClose} fullWidth maxWidth="md">
-      <DialogTitle>
-        {props.pipeline
-          ? `Edit pipeline ${props.pipeline.name}`
-          : 'New pipeline'}
-      </DialogTitle>
-      <DialogContent>
-        <TextField
-          id="gantry-pipeline-name"
-          label="Name"
-          value={name}
-          onChange={e => setName(e.target.value)}
-          disabled={Boolean(props.pipeline)}
-          fullWidth
-          margin="dense"
-        />
-        <TextField
-          id="gantry-pipeline-json"
-          label="Stages and flags (JSON)"
-          value={text}
-          onChange={e => setText(e.target.value)}
-          fullWidth
-          multiline
-          minRows={12}
-          margin="dense"
-          inputProps={{ spellCheck: false, style: { fontFamily: 'monospace' } }}
-        />
-        {problem && (
-          <Typography color="error" role="alert">
-            {problem}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={busy || !name.trim()}
-          onClick={save}
-        >
-          Save
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <FormDialog
+      title={
+        props.pipeline ? `Edit pipeline ${props.pipeline.name}` : 'New pipeline'
+      }
+      maxWidth="md"
+      submitLabel="Save"
+      canSubmit={Boolean(name.trim())}
+      submit={save}
+      onClose={props.onClose}
+    >
+      <TextField
+        id="gantry-pipeline-name"
+        label="Name"
+        value={name}
+        onChange={e => setName(e.target.value)}
+        disabled={Boolean(props.pipeline)}
+        fullWidth
+        margin="dense"
+      />
+      <TextField
+        id="gantry-pipeline-json"
+        label="Stages and flags (JSON)"
+        value={text}
+        onChange={e => setText(e.target.value)}
+        fullWidth
+        multiline
+        minRows={12}
+        margin="dense"
+        inputProps={{ spellCheck: false, style: { fontFamily: 'monospace' } }}
+      />
+    </FormDialog>
   );
 }
