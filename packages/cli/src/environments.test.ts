@@ -1,13 +1,6 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import gantryPlugin from '@internal/plugin-gantry-backend';
-import { AddressInfo } from 'node:net';
-import path from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { runCli } from './__testUtils__/runCli';
+import { startGantryServer } from './__testUtils__/gantryServer';
 
 jest.setTimeout(60_000);
 
@@ -44,24 +37,7 @@ describe('gantry environments, snapshots and promote', () => {
   };
 
   beforeAll(async () => {
-    const backend = await startTestBackend({
-      features: [
-        gantryPlugin,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({
-          data: {
-            gantry: {
-              defaultTenant: 'group:default/acme',
-              providers: {
-                directory: path.resolve(__dirname, '../../../providers'),
-              },
-            },
-          },
-        }),
-      ],
-    });
-    url = `http://localhost:${(backend.server.address() as AddressInfo).port}`;
-    stop = () => backend.stop();
+    ({ url, stop } = await startGantryServer());
 
     await api('POST', '/environments', { name: 'dev', class: 'dev' });
     await api('POST', '/environments', { name: 'staging', class: 'staging' });

@@ -1,15 +1,9 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import gantryPlugin from '@internal/plugin-gantry-backend';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './__testUtils__/runCli';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startGantryServer } from './__testUtils__/gantryServer';
 
 jest.setTimeout(60_000);
 
@@ -19,24 +13,7 @@ describe('gantry against a running backend', () => {
   let url: string;
   let stop: () => Promise<void>;
   beforeAll(async () => {
-    const backend = await startTestBackend({
-      features: [
-        gantryPlugin,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({
-          data: {
-            gantry: {
-              defaultTenant: 'group:default/acme',
-              providers: {
-                directory: path.resolve(__dirname, '../../../providers'),
-              },
-            },
-          },
-        }),
-      ],
-    });
-    url = `http://localhost:${(backend.server.address() as AddressInfo).port}`;
-    stop = () => backend.stop();
+    ({ url, stop } = await startGantryServer());
   });
   afterAll(() => stop());
 

@@ -1,13 +1,10 @@
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import gantryPlugin from '@internal/plugin-gantry-backend';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './__testUtils__/runCli';
+import { startGantryServer } from './__testUtils__/gantryServer';
 
 jest.setTimeout(60_000);
 
@@ -23,39 +20,25 @@ describe('gantry with a static service token', () => {
   let url: string;
   let stop: () => Promise<void>;
   beforeAll(async () => {
-    const backend = await startTestBackend({
-      features: [
-        gantryPlugin,
-        authServiceFactory,
-        httpAuthServiceFactory,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              baseUrl: 'http://localhost:7007',
-              auth: {
-                externalAccess: [
-                  {
-                    type: 'static',
-                    options: { token: TOKEN, subject: 'gantry-cli' },
-                  },
-                ],
+    ({ url, stop } = await startGantryServer({
+      features: [authServiceFactory, httpAuthServiceFactory],
+      config: {
+        backend: {
+          baseUrl: 'http://localhost:7007',
+          auth: {
+            externalAccess: [
+              {
+                type: 'static',
+                options: { token: TOKEN, subject: 'gantry-cli' },
               },
-            },
-            gantry: {
-              tenancy: {
-                serviceTenants: { 'gantry-cli': ['group:default/acme'] },
-              },
-              providers: {
-                directory: path.resolve(__dirname, '../../../providers'),
-              },
-            },
+            ],
           },
-        }),
-      ],
-    });
-    url = `http://localhost:${(backend.server.address() as AddressInfo).port}`;
-    stop = () => backend.stop();
+        },
+        gantry: {
+          tenancy: { serviceTenants: { 'gantry-cli': ['group:default/acme'] } },
+        },
+      },
+    }));
   });
   afterAll(() => stop());
 
