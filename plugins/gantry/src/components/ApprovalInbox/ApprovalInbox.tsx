@@ -7,15 +7,9 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { Button } from '@material-ui/core';
 import { Approval, gantryApiRef } from '../../api';
-import {
-  ApprovalSubject,
-  approvalProgress,
-  approverList,
-  formatTime,
-} from '../common/ApprovalSubject';
+import { pendingApprovalColumns } from '../common/pendingApprovalColumns';
 import { useCursorPages } from '../common/useCursorPages';
 import { useDecisionDialog } from '../common/useDecisionDialog';
-import { DecisionButtons } from '../DecisionButtons/DecisionButtons';
 
 /** "Waiting for you": pending requests the signed-in user may decide. */
 export function ApprovalInbox(props: { tenant?: string }) {
@@ -48,28 +42,7 @@ export function ApprovalInbox(props: { tenant?: string }) {
         title="Waiting for you"
         options={{ paging: false, search: false }}
         data={inbox.items}
-        columns={[
-          // request then subject first: a run step's row reads "message run_…"
-          { title: 'Request', field: 'message' },
-          { title: 'Subject', render: a => <ApprovalSubject approval={a} /> },
-          { title: 'Step', render: a => a.subject?.stepId ?? a.stepId ?? '' },
-          { title: 'Requested by', field: 'requestedBy' },
-          { title: 'Approvers', render: a => approverList(a) },
-          { title: 'Approvals', render: a => approvalProgress(a) },
-          {
-            title: 'Expires',
-            render: a => (a.expiresAt ? formatTime(a.expiresAt) : 'never'),
-          },
-          {
-            title: 'Decision',
-            render: a => (
-              <DecisionButtons
-                approval={a}
-                onDecide={decision => decide(a, decision)}
-              />
-            ),
-          },
-        ]}
+        columns={pendingApprovalColumns(decide, { details: true })}
       />
       {inbox.more && (
         <Button onClick={inbox.more} style={{ marginTop: 8 }}>

@@ -6,14 +6,9 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { Button, Typography } from '@material-ui/core';
 import { Approval, gantryApiRef } from '../../api';
-import {
-  ApprovalSubject,
-  approvalProgress,
-  formatTime,
-} from '../common/ApprovalSubject';
+import { pendingApprovalColumns } from '../common/pendingApprovalColumns';
 import { useCursorPages } from '../common/useCursorPages';
 import { useDecisionDialog } from '../common/useDecisionDialog';
-import { DecisionButtons } from '../DecisionButtons/DecisionButtons';
 
 /** "Waiting for this team": pending requests that name the group as approver. */
 export function TeamApprovals({ groupRef }: { groupRef: string }) {
@@ -38,25 +33,7 @@ export function TeamApprovals({ groupRef }: { groupRef: string }) {
             Nothing waits for this team.
           </Typography>
         }
-        columns={[
-          { title: 'Request', field: 'message' },
-          { title: 'Subject', render: a => <ApprovalSubject approval={a} /> },
-          { title: 'Requested by', field: 'requestedBy' },
-          { title: 'Approvals', render: a => approvalProgress(a) },
-          {
-            title: 'Expires',
-            render: a => (a.expiresAt ? formatTime(a.expiresAt) : 'never'),
-          },
-          {
-            title: 'Decision',
-            render: a => (
-              <DecisionButtons
-                approval={a}
-                onDecide={decision => decide(a, decision)}
-              />
-            ),
-          },
-        ]}
+        columns={pendingApprovalColumns(decide)}
       />
       {pending.more && (
         <Button onClick={pending.more} style={{ marginTop: 8 }}>
