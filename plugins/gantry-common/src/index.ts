@@ -7,4 +7,5 @@ export * from './permissions';
 export * from './api';
 export * from './environments';
 export * from './approvals';
+export * from './events';
 export * from './dsl';

@@ -16,10 +16,48 @@ export interface WorkflowChange {
   active: boolean;
 }
 
+/** One workflow as it runs on the platform now, in its normalised form. */
+export interface LiveWorkflow {
+  name: string;
+  /**
+   * The definition without the platform's volatile fields (ids, timestamps,
+   * version ids), printed stably, so equal content compares equal across
+   * instances and with the canonical repository.
+   */
+  definition: string;
+  active: boolean;
+  /** The platform's own id of the workflow, when it has one. */
+  externalId?: string;
+  tags?: string[];
+  updatedAt?: string;
+}
+
+/** A credential's metadata; secrets never leave the platform. */
+export interface LiveCredential {
+  name: string;
+  type: string;
+  externalId?: string;
+}
+
+export interface LiveExecution {
+  externalId: string;
+  workflowName?: string;
+  status: string;
+  mode?: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** Reports progress of long reads (sync): a log line and, when known, counts. */
+export type AdapterProgress = (
+  message: string,
+  progress?: { done: number; total?: number },
+) => void;
+
 /**
  * Connects Gantry to where an environment's workflows run: Gantry's own
  * engine (the built-in `gantry` adapter) or an external automation platform
- * such as n8n. Promotions, restores and drift checks go through it.
+ * such as n8n. Promotions, restores, syncs and drift checks go through it.
  */
 export interface GantryEnvironmentAdapter {
   /** The `adapter` name environments use, e.g. `gantry` or `n8n`. */
@@ -37,7 +75,23 @@ export interface GantryEnvironmentAdapter {
    */
   readLive?(
     env: AdapterEnvironment,
-  ): Promise<Array<{ name: string; definition: string; active: boolean }>>;
+    onProgress?: AdapterProgress,
+  ): Promise<LiveWorkflow[]>;
+  /** Credentials the platform holds (metadata only). */
+  listCredentials?(env: AdapterEnvironment): Promise<LiveCredential[]>;
+  /** Tag names the platform knows. */
+  listTags?(env: AdapterEnvironment): Promise<string[]>;
+  /** The newest executions, newest first. */
+  listExecutions?(
+    env: AdapterEnvironment,
+    options: { limit: number },
+  ): Promise<LiveExecution[]>;
+  /**
+   * The credential names a workflow definition uses, for the
+   * credentialsExistInTarget gate; without it, Gantry looks for
+   * `secrets.<name>` references.
+   */
+  credentialReferences?(definition: string): string[];
 }
 
 /** Lets backend modules add environment adapters (e.g. n8n). */
