@@ -82,6 +82,12 @@ export const gantryHookManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Manage a tenant's notification channels and rules. */
+export const gantryNotificationManagePermission = createPermission({
+  name: 'gantry.notification.manage',
+  attributes: { action: 'update' },
+});
+
 /** Administer Gantry: policies, security profiles, tenants' settings. */
 export const gantryAdminPermission = createPermission({
   name: 'gantry.admin',
@@ -107,6 +113,7 @@ export const gantryPermissions: Permission[] = [
   gantryPromotionCreatePermission,
   gantryDriftManagePermission,
   gantryHookManagePermission,
+  gantryNotificationManagePermission,
   gantryAdminPermission,
   gantryAuditReadPermission,
 ];
@@ -118,6 +125,7 @@ export const gantryManagePermissions: Permission[] = [
   gantryPipelineManagePermission,
   gantryDriftManagePermission,
   gantryHookManagePermission,
+  gantryNotificationManagePermission,
   gantryAdminPermission,
   gantryAuditReadPermission,
 ];

@@ -132,7 +132,7 @@ export class GantryRolePolicy implements PermissionPolicy {
         gantryApprovalConditions.isApprover({ claims }),
       );
     }
-    // managing providers, environments, pipelines, drift, hooks; the audit log
+    // managing providers, environments, pipelines, drift, hooks, notifications; the audit log
     return deny;
   }
 
