@@ -7,6 +7,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   gantryPermissions,
   SecurityProfile,
@@ -51,6 +52,7 @@ import { applyApprovedEnvironmentActions } from './environments/approvalActions'
 import { createEnvironmentsRouter } from './environments/router';
 import { PromotionService } from './promotions/PromotionService';
 import { createPromotionsRouter } from './promotions/router';
+import { setupAnalytics } from './analytics/setup';
 
 function smtpSettings(config: Config): SmtpSettings | undefined {
   const smtp = config.getOptionalConfig('gantry.notifications.smtp');
@@ -99,6 +101,7 @@ export const gantryPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        platformEvents: eventsServiceRef,
       },
       async init({
         config,
@@ -116,6 +119,7 @@ export const gantryPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         notifications,
+        platformEvents,
       }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
@@ -377,6 +381,17 @@ export const gantryPlugin = createBackendPlugin({
         );
         httpRouter.use(
           createPromotionsRouter({ promotions, environments, audit, tenancy }),
+        );
+        httpRouter.use(
+          (
+            await setupAnalytics({
+              db: knex,
+              events: platformEvents,
+              logger,
+              tenancy,
+              environments,
+            })
+          ).router,
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 

@@ -8,4 +8,5 @@ export * from './api';
 export * from './environments';
 export * from './approvals';
 export * from './events';
+export * from './analytics';
 export * from './dsl';

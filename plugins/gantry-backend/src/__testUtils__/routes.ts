@@ -8,6 +8,7 @@ import { createRunsRouter } from '../runs/router';
 import { createTenancyRouter } from '../tenancy/router';
 import { createEnvironmentsRouter } from '../environments/router';
 import { createPromotionsRouter } from '../promotions/router';
+import { createAnalyticsRouter } from '../analytics/router';
 
 /**
  * Every route Gantry serves, as `METHOD /path`, read from the routers
@@ -25,6 +26,7 @@ export function gantryRoutes(): string[] {
     createProvidersRouter(none),
     createEnvironmentsRouter(none),
     createPromotionsRouter(none),
+    createAnalyticsRouter(none),
   ];
   return routers
     .flatMap(router => router.stack)

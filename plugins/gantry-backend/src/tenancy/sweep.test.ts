@@ -254,6 +254,12 @@ describe.each(databases.eachSupportedId())(
         path: () => '/admin/providers',
         body: { name: 'x', git_url: 'file:///nowhere' },
       },
+      'GET /analytics/summary': { path: () => '/analytics/summary' },
+      'GET /analytics/workflows': { path: () => '/analytics/workflows' },
+      'GET /analytics/errors': { path: () => '/analytics/errors' },
+      'GET /analytics/environments': {
+        path: () => '/analytics/environments',
+      },
     };
 
     const call = (key: string, user: string, tenant?: string) => {
