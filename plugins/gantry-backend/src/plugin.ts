@@ -39,6 +39,7 @@ import { ProviderRegistry } from './providers/ProviderRegistry';
 import { createProvidersRouter } from './providers/router';
 import { DeploymentService } from './deployments/DeploymentService';
 import { createDeploymentsRouter } from './deployments/router';
+import { setupHooks, webhookBodies } from './hooks/setup';
 import { DatabaseRunStore } from './runs/DatabaseRunStore';
 import type { SmtpSettings } from './executors';
 import type { Config } from '@backstage/config';
@@ -276,6 +277,7 @@ export const gantryPlugin = createBackendPlugin({
         });
 
         httpRouter.use(requestIdMiddleware);
+        httpRouter.use(webhookBodies);
         httpRouter.use(createHealthRouter({ knex }));
         httpRouter.use(createTenancyRouter({ tenancy }));
         httpRouter.use(createAuditRouter({ audit, tenancy }));
@@ -441,6 +443,21 @@ export const gantryPlugin = createBackendPlugin({
             },
           });
         }
+        await setupHooks({
+          config,
+          db: knex,
+          events: platformEvents,
+          httpRouter,
+          scheduler,
+          logger,
+          engine,
+          runs: store,
+          executors,
+          approvals,
+          deployments,
+          audit,
+          tenancy,
+        });
         lifecycle.addStartupHook(() => engine.start());
         lifecycle.addShutdownHook(() => engine.stop());
       },

@@ -9,4 +9,5 @@ export * from './environments';
 export * from './approvals';
 export * from './events';
 export * from './analytics';
+export * from './hooks';
 export * from './dsl';

@@ -88,6 +88,12 @@ export const gantryNotificationManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Post platform events (`POST /events`) that tenants' hooks react to. */
+export const gantryEventCreatePermission = createPermission({
+  name: 'gantry.event.create',
+  attributes: { action: 'create' },
+});
+
 /** Administer Gantry: policies, security profiles, tenants' settings. */
 export const gantryAdminPermission = createPermission({
   name: 'gantry.admin',
@@ -111,6 +117,7 @@ export const gantryPermissions: Permission[] = [
   gantryEnvironmentManagePermission,
   gantryPipelineManagePermission,
   gantryPromotionCreatePermission,
+  gantryEventCreatePermission,
   gantryDriftManagePermission,
   gantryHookManagePermission,
   gantryNotificationManagePermission,

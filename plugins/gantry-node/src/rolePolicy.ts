@@ -11,6 +11,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   gantryApprovalDecidePermission,
+  gantryEventCreatePermission,
   gantryPromotionCreatePermission,
   gantryReadPermission,
   gantryRunCancelPermission,
@@ -50,7 +51,8 @@ export interface RolePolicyOptions {
  * Gantry's sample role policy (see docs/platform-team.md):
  *
  * - viewer: reads Gantry and the catalog, changes nothing;
- * - developer: also starts runs and deployments, cancels and retries the runs
+ * - developer: also starts runs and deployments, posts platform events,
+ *   cancels and retries the runs
  *   of their tenants, decides approvals that name them or their groups, and
  *   uses the rest of the portal (templates, catalog);
  * - admin: everything, in every tenant, including managing providers,
@@ -111,7 +113,8 @@ export class GantryRolePolicy implements PermissionPolicy {
     if (role !== 'developer') return deny;
     if (
       isPermission(permission, gantryRunCreatePermission) ||
-      isPermission(permission, gantryPromotionCreatePermission)
+      isPermission(permission, gantryPromotionCreatePermission) ||
+      isPermission(permission, gantryEventCreatePermission)
     ) {
       return allow;
     }

@@ -104,6 +104,10 @@ function resourceOutputs(
  * workflows in phase order. Every piece is an engine run.
  */
 export class DeploymentService {
+  private readonly finishedListeners: Array<
+    (deployment: Deployment) => Promise<void>
+  > = [];
+
   constructor(
     private readonly deps: {
       db: Knex;
@@ -115,6 +119,11 @@ export class DeploymentService {
       allowedProductWorkflows?: string[];
     },
   ) {}
+
+  /** Called once a deployment succeeds or fails (platform events). */
+  onFinished(listener: (deployment: Deployment) => Promise<void>): void {
+    this.finishedListeners.push(listener);
+  }
 
   /** Which provider and workflow provision a resource type; conflicts are errors. */
   resolveResource(
@@ -425,6 +434,12 @@ export class DeploymentService {
         error: (error as Error).message,
         finished_at: new Date(),
       });
+    }
+    const finished = await this.get(id);
+    for (const listener of this.finishedListeners) {
+      await listener(finished!).catch(error =>
+        this.deps.logger.error(`deployment ${id}: a listener failed: ${error}`),
+      );
     }
   }
 

@@ -81,7 +81,15 @@ export interface SubmitRequest {
   parentRunId?: string;
   parentStepId?: string;
   depth?: number;
+  /** What caused the run (e.g. a platform event's id); a new id otherwise. */
+  correlationId?: string;
 }
+
+/** A run started or reached a terminal state. */
+export type RunStatusListener = (
+  run: RunRecord,
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled',
+) => Promise<void>;
 
 export class WorkflowValidationError extends Error {
   constructor(readonly errors: DslError[]) {
@@ -117,6 +125,7 @@ export class WorkflowEngine {
   private stopping = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private readonly statusListeners: RunStatusListener[] = [];
 
   /** The admin policy runs are checked against (environments use it too). */
   get policy(): WorkflowPolicy {
@@ -169,7 +178,7 @@ export class WorkflowEngine {
       {
         id: newTimeOrderedId('run_'),
         tenant: request.tenant,
-        correlationId: newTimeOrderedId('cor_'),
+        correlationId: request.correlationId ?? newTimeOrderedId('cor_'),
         workflowName: workflow!.name,
         workflowRef: request.workflowRef,
         definition: request.definition,
@@ -252,6 +261,22 @@ export class WorkflowEngine {
     this.options.onEvents?.(runId);
     this.wake?.();
     return this.options.store.getRun(runId);
+  }
+
+  /** Called once a run starts and once it finishes (platform events, hooks). */
+  onRunStatus(listener: RunStatusListener): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** Listeners never hold up or fail the run. */
+  private announce(run: RunRecord, status: Parameters<RunStatusListener>[1]) {
+    for (const listener of this.statusListeners) {
+      listener(run, status).catch(error =>
+        this.options.logger.warn(
+          `run ${run.id} ${status}: a status listener failed: ${error}`,
+        ),
+      );
+    }
   }
 
   /** Starts claiming and executing runs until `stop`. */
@@ -362,6 +387,7 @@ export class WorkflowEngine {
         await this.emit(run, redactor, [
           { type: 'run', data: { status: 'running', worker: this.workerId } },
         ]);
+        this.announce(run, 'running');
       }
       const workspace =
         this.options.workspace ??
@@ -1176,6 +1202,12 @@ export class WorkflowEngine {
       ]);
     });
     this.options.onEvents?.(run.id);
+    if (TERMINAL_RUN_STATUSES.includes(status)) {
+      this.announce(
+        { ...run, status, error },
+        status as 'succeeded' | 'failed' | 'cancelled',
+      );
+    }
   }
 
   /** Appends events, together with the state `writes` they report, in one transaction. */

@@ -37,10 +37,18 @@ const REF_IN_TEXT = new RegExp(
   `\\$\\{\\s*(${SEGMENT}(?:\\.${SEGMENT})*)\\s*\\}|\\{\\{\\s*(${SEGMENT}(?:\\.${SEGMENT})*)\\s*\\}\\}`,
   'y',
 );
-const BARE_PATH = new RegExp(
-  `(steps|inputs|workflow|application|resources|terraform|secrets)(?:\\.${SEGMENT})+`,
-  'y',
-);
+const WORKFLOW_NAMESPACES = [
+  'steps',
+  'inputs',
+  'workflow',
+  'application',
+  'resources',
+  'terraform',
+  'secrets',
+];
+const barePath = (namespaces: readonly string[]) =>
+  new RegExp(`(${namespaces.join('|')})(?:\\.${SEGMENT})+`, 'y');
+const BARE_PATH = barePath(WORKFLOW_NAMESPACES);
 const IDENT_CHAR = /[A-Za-z0-9_.]/;
 
 const env = new Environment({
@@ -54,8 +62,16 @@ const env = new Environment({
   },
 });
 
-/** Rewrites references to variables and parses the result as CEL. */
-export function prepareCondition(source: string): PreparedCondition {
+/**
+ * Rewrites references to variables and parses the result as CEL. Bare paths
+ * are those of workflows unless `namespaces` names others (hooks filter on
+ * `event.*` and `payload.*`).
+ */
+export function prepareCondition(
+  source: string,
+  namespaces?: readonly string[],
+): PreparedCondition {
+  const bareRe = namespaces ? barePath(namespaces) : BARE_PATH;
   const refs: ConditionRef[] = [];
   const addRef = (path: string, raw: string) => {
     const variable = `gantry_ref_${refs.length}`;
@@ -95,8 +111,8 @@ export function prepareCondition(source: string): PreparedCondition {
       continue;
     }
     if (!IDENT_CHAR.test(source[i - 1] ?? ' ')) {
-      BARE_PATH.lastIndex = i;
-      const bare = BARE_PATH.exec(source);
+      bareRe.lastIndex = i;
+      const bare = bareRe.exec(source);
       if (bare) {
         cel += addRef(bare[0], bare[0]);
         i += bare[0].length;
@@ -116,7 +132,11 @@ export function prepareCondition(source: string): PreparedCondition {
   const unknown = freeIdentifiers(parsed.ast).filter(id => !known.has(id));
   if (unknown.length > 0) {
     throw new ConditionError(
-      `unknown name '${unknown[0]}': refer to values as \${...} or as steps.…, inputs.…, workflow.… paths`,
+      `unknown name '${unknown[0]}': refer to values as \${...} or as ${(
+        namespaces ?? ['steps', 'inputs', 'workflow']
+      )
+        .map(n => `${n}.…`)
+        .join(', ')} paths`,
     );
   }
   return { source, cel, refs };
