@@ -8,6 +8,8 @@ import { createRunsRouter } from '../runs/router';
 import { createTenancyRouter } from '../tenancy/router';
 import { createEnvironmentsRouter } from '../environments/router';
 import { createPromotionsRouter } from '../promotions/router';
+import { createEventsRouter } from '../hooks/events/router';
+import { createHooksRouter } from '../hooks/router';
 import { createAnalyticsRouter } from '../analytics/router';
 
 /**
@@ -26,6 +28,8 @@ export function gantryRoutes(): string[] {
     createProvidersRouter(none),
     createEnvironmentsRouter(none),
     createPromotionsRouter(none),
+    createEventsRouter(none),
+    createHooksRouter(none),
     createAnalyticsRouter(none),
   ];
   return routers

@@ -105,6 +105,27 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
       pipeline: 'gated',
       stage: 0,
     });
+    // a hook to change, and two of its runs waiting for approval
+    const hook = await admin('post', '/admin/workflows/create', {
+      name: 'audit-export',
+      trigger: { event: 'order.created' },
+      actions: [{ type: 'export.orders' }],
+      approvers: ['group:default/checkout-team'],
+    });
+    for (const id of ['o-1', 'o-2']) {
+      await request(server)
+        .post('/api/gantry/events')
+        .set('authorization', as('carl'))
+        .send({ type: 'order.created', payload: { id } });
+    }
+    const [toDeny, toApprove] = (
+      await waitFor(
+        server,
+        '/admin/workflow-runs?status=pending_approval',
+        'ada',
+        p => p.items?.filter((r: any) => r.approvalId).length === 2,
+      )
+    ).items;
 
     // method + route -> who calls it, how, and which target the event must name
     const calls: Record<
@@ -246,12 +267,70 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
         body: { name: 'audit-team', git_url: `file://${repo}` },
         target: () => 'audit-team',
       },
+      'PUT /admin/webhooks/:name': {
+        user: 'ada',
+        path: '/admin/webhooks/audit-shop',
+        body: { event: 'order.created', secret: 'sixteen-chars-or-more' },
+        target: () => 'audit-shop',
+      },
+      'POST /admin/workflows/create': {
+        user: 'ada',
+        path: '/admin/workflows/create',
+        body: {
+          name: 'audit-notify',
+          trigger: { event: 'order.refunded' },
+          actions: [{ type: 'notify.webhook' }],
+        },
+        target: b => b.id,
+      },
+      'POST /admin/workflows/update': {
+        user: 'ada',
+        path: '/admin/workflows/update',
+        body: {
+          id: hook.id,
+          hook: {
+            name: 'audit-export',
+            trigger: { event: 'order.created', filter: 'payload.id != ""' },
+            actions: [{ type: 'export.orders' }],
+          },
+        },
+        target: () => hook.id,
+      },
+      'POST /admin/workflows/disable': {
+        user: 'ada',
+        path: '/admin/workflows/disable',
+        body: { id: hook.id },
+        target: () => hook.id,
+      },
+      'POST /admin/workflows/enable': {
+        user: 'ada',
+        path: '/admin/workflows/enable',
+        body: { id: hook.id },
+        target: () => hook.id,
+      },
+      'POST /admin/workflow-runs/approve': {
+        user: 'priya',
+        path: '/admin/workflow-runs/approve',
+        body: { id: toApprove.id, comment: 'ok' },
+        target: () => toApprove.id,
+      },
+      'POST /admin/workflow-runs/deny': {
+        user: 'priya',
+        path: '/admin/workflow-runs/deny',
+        body: { id: toDeny.id },
+        target: () => toDeny.id,
+      },
     };
     // POSTs that only read (a body says what to compute) change nothing
     const readOnly = ['POST /promotions/preview'];
+    // event deliveries are kept as platform events, not as audit events
+    const deliveries = ['POST /events', 'POST /webhooks/:name'];
     expect(Object.keys(calls).sort()).toEqual(
       gantryRoutes().filter(
-        r => !r.startsWith('GET ') && !readOnly.includes(r),
+        r =>
+          !r.startsWith('GET ') &&
+          !readOnly.includes(r) &&
+          !deliveries.includes(r),
       ),
     );
     const preview = await request(server)
