@@ -53,7 +53,9 @@ import { applyApprovedEnvironmentActions } from './environments/approvalActions'
 import { createEnvironmentsRouter } from './environments/router';
 import { PromotionService } from './promotions/PromotionService';
 import { createPromotionsRouter } from './promotions/router';
+import { setupDrift } from './drift/setup';
 import { setupAnalytics } from './analytics/setup';
+import { setupNotifications } from './notifications/setup';
 
 function smtpSettings(config: Config): SmtpSettings | undefined {
   const smtp = config.getOptionalConfig('gantry.notifications.smtp');
@@ -328,12 +330,25 @@ export const gantryPlugin = createBackendPlugin({
             ]),
           ),
         });
+        const driftDomain = await setupDrift({
+          config,
+          db: knex,
+          environments,
+          approvals,
+          audit,
+          tenancy,
+          scheduler,
+          logger,
+          events: platformEvents,
+          signals,
+        });
         const promotions = new PromotionService({
           db: knex,
           environments,
           approvals,
           policy: engine.policy,
           logger,
+          drift: driftDomain.drift,
           onChange: promotionId =>
             signals
               .publish({
@@ -384,6 +399,7 @@ export const gantryPlugin = createBackendPlugin({
         httpRouter.use(
           createPromotionsRouter({ promotions, environments, audit, tenancy }),
         );
+        driftDomain.routers.forEach(router => httpRouter.use(router));
         httpRouter.use(
           (
             await setupAnalytics({
@@ -392,6 +408,24 @@ export const gantryPlugin = createBackendPlugin({
               logger,
               tenancy,
               environments,
+            })
+          ).router,
+        );
+        httpRouter.use(
+          (
+            await setupNotifications({
+              db: knex,
+              secrets: await SecretBox.create(
+                knex,
+                config.getOptionalString('gantry.environments.encryptionKey'),
+              ),
+              events: platformEvents,
+              notifications,
+              smtp: smtpSettings(config),
+              baseUrl: config.getOptionalString('app.baseUrl'),
+              logger,
+              audit,
+              tenancy,
             })
           ).router,
         );

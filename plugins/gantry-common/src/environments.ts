@@ -46,8 +46,12 @@ export interface EnvironmentWorkflow {
   name: string;
   hash: string;
   active: boolean;
-  /** direct: edited in the environment itself (a hotfix when promoted over). */
-  source: 'direct' | 'promotion' | 'restore';
+  /**
+   * direct: edited in the environment itself (a hotfix when promoted over);
+   * sync: found on the platform by a sync and adopted; drift: a drift
+   * incident's resolution.
+   */
+  source: 'direct' | 'promotion' | 'restore' | 'sync' | 'drift';
   deployedBy: string;
   deployedAt: string;
 }

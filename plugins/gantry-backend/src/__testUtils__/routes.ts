@@ -8,6 +8,9 @@ import { createRunsRouter } from '../runs/router';
 import { createTenancyRouter } from '../tenancy/router';
 import { createEnvironmentsRouter } from '../environments/router';
 import { createPromotionsRouter } from '../promotions/router';
+import { createDriftRouter } from '../drift/router';
+import { createCanonicalRouter } from '../canonical/router';
+import { createSyncRouter } from '../environments/syncRouter';
 import { createEventsRouter } from '../hooks/events/router';
 import { createHooksRouter } from '../hooks/router';
 import { createAnalyticsRouter } from '../analytics/router';
@@ -28,6 +31,9 @@ export function gantryRoutes(): string[] {
     createProvidersRouter(none),
     createEnvironmentsRouter(none),
     createPromotionsRouter(none),
+    createDriftRouter(none),
+    createCanonicalRouter(none),
+    createSyncRouter(none),
     createEventsRouter(none),
     createHooksRouter(none),
     createAnalyticsRouter(none),

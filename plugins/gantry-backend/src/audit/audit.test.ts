@@ -10,6 +10,10 @@ import {
 } from '../__testUtils__/gantryTestBackend';
 import { gantryRoutes } from '../__testUtils__/routes';
 import { gitRepo } from '../__testUtils__/gitRepo';
+import {
+  directoryAdapterModule,
+  driftedEnvironment,
+} from '../drift/__testUtils__/directoryAdapter';
 
 jest.setTimeout(120_000);
 const databases = testDatabases();
@@ -33,7 +37,9 @@ function providerRepo(): string {
 describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
   it('records one event per mutating call, with actor, target and request id', async () => {
     const knex = await databases.init(databaseId);
-    const { server } = await startGantryBackend(knex);
+    const { server } = await startGantryBackend(knex, {}, [
+      directoryAdapterModule,
+    ]);
 
     const waiting = async (approvers: string[]) => {
       const run = await startRun(server, 'carl', gateWorkflow(approvers));
@@ -101,6 +107,11 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
     await admin('put', '/environments/audit-stg/workflows/flow', {
       definition: 'name: flow\nsteps:\n  - id: ask\n    type: approval\n',
     });
+    // an incident to act on, and a canonical repository to onboard into
+    const drifted = await driftedEnvironment(server, as('ada'), 'audit-drift');
+    const canonicalRepo = gitRepo();
+    canonicalRepo.write('workflows/other.yaml', 'name: other\nsteps: []\n');
+    canonicalRepo.commit('canonical');
     const waitingPromotion = await admin('post', '/promotions', {
       pipeline: 'gated',
       stage: 0,
@@ -200,6 +211,51 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
           definition: 'name: flow\nsteps:\n  - id: ask\n    type: approval\n',
         },
         target: () => `${made.dev}/flow`,
+      },
+      'PUT /canonical/source': {
+        user: 'ada',
+        path: '/canonical/source',
+        body: { gitUrl: canonicalRepo.dir, ref: 'main', path: 'workflows' },
+        target: () => 'group:default/acme',
+      },
+      'POST /canonical/sync': {
+        user: 'ada',
+        path: '/canonical/sync',
+        target: () => 'group:default/acme',
+      },
+      'POST /environments/:id/onboard': {
+        user: 'ada',
+        path: '/environments/audit-dev/onboard',
+        body: { workflows: ['flow'] },
+        target: () => made.dev,
+      },
+      'POST /environments/:id/sync': {
+        user: 'ada',
+        path: '/environments/audit-drift/sync',
+        body: { scopes: ['workflows'] },
+        target: () => drifted.env.id,
+      },
+      'PUT /drift/policy': {
+        user: 'ada',
+        path: '/drift/policy',
+        body: { slaWarningHours: 6 },
+        target: () => 'group:default/acme',
+      },
+      'POST /environments/:id/drift/check': {
+        user: 'ada',
+        path: '/environments/audit-drift/drift/check',
+        target: () => drifted.env.id,
+      },
+      'PATCH /drift/incidents/:id': {
+        user: 'ada',
+        path: `/drift/incidents/${drifted.incidentId}`,
+        body: { ticketRef: 'OPS-1' },
+        target: () => drifted.incidentId,
+      },
+      'POST /drift/incidents/:id/:action': {
+        user: 'ada',
+        path: `/drift/incidents/${drifted.incidentId}/acknowledge`,
+        target: () => drifted.incidentId,
       },
       'POST /environments/:id/workflows/:name/deactivate': {
         user: 'ada',

@@ -15,7 +15,7 @@ import { Knex } from 'knex';
 import { pageOf, toIsoTimestamp } from '../database/rows';
 import { newTimeOrderedId } from '../runs/ids';
 import { SecretBox } from './crypto';
-import { contentHash, hashOf } from './versions';
+import { contentHash, hashOf, secretReferences } from './versions';
 
 export {
   DRIFT_MODES,
@@ -320,9 +320,24 @@ export class EnvironmentService {
     return hash;
   }
 
-  /** Credential names an environment holds (for the credentialsExistInTarget gate). */
-  async secretNames(env: Environment): Promise<string[]> {
-    return Object.keys((await this.adapterEnvironment(env)).secrets).sort();
+  /**
+   * Credential names an environment holds (for the credentialsExistInTarget
+   * gate): the platform's own when its adapter lists them, else the
+   * environment's secrets.
+   */
+  async credentialNames(env: Environment): Promise<string[]> {
+    const { adapter, target } = await this.connect(env);
+    if (!adapter.listCredentials) return Object.keys(target.secrets).sort();
+    const live = await adapter.listCredentials(target);
+    return [...new Set(live.map(c => c.name))].sort();
+  }
+
+  /** The credentials a workflow uses, read the way the environment's platform names them. */
+  credentialReferences(env: Environment, definition: string): string[] {
+    const adapter = this.adapter(env.adapter);
+    return adapter.credentialReferences
+      ? adapter.credentialReferences(definition)
+      : secretReferences(definition);
   }
 
   /**
@@ -336,16 +351,29 @@ export class EnvironmentService {
     changes: WorkflowChange[],
     by: { actor: string; source: EnvironmentWorkflow['source'] },
   ): Promise<void> {
-    const adapter = this.adapter(env.adapter);
-    const target = await this.adapterEnvironment(env);
+    const { adapter, target } = await this.connect(env);
     for (const change of changes) {
       await adapter.apply(target, [change]);
-      await this.deps.db.transaction(async trx => {
+      await this.record(env, [change], by);
+    }
+  }
+
+  /**
+   * Records what an environment runs without applying it: for workflows a
+   * sync found on the platform, or live versions a drift resolution accepts.
+   */
+  async record(
+    env: Environment,
+    changes: WorkflowChange[],
+    by: { actor: string; source: EnvironmentWorkflow['source'] },
+  ): Promise<void> {
+    await this.deps.db.transaction(async trx => {
+      for (const change of changes) {
         if (change.definition === null) {
           await trx('environment_workflows')
             .where({ environment_id: env.id, name: change.name })
             .delete();
-          return;
+          continue;
         }
         const hash = await this.storeVersion(
           env.tenant,
@@ -366,8 +394,21 @@ export class EnvironmentService {
           })
           .onConflict(['environment_id', 'name'])
           .merge(['hash', 'active', 'source', 'deployed_by', 'deployed_at']);
-      });
-    }
+      }
+    });
+  }
+
+  /** The environment's adapter and the environment as the adapter sees it. */
+  async connect(
+    env: Environment,
+  ): Promise<{
+    adapter: GantryEnvironmentAdapter;
+    target: AdapterEnvironment;
+  }> {
+    return {
+      adapter: this.adapter(env.adapter),
+      target: await this.adapterEnvironment(env),
+    };
   }
 
   /** A direct edit: blocked in production, where changes arrive by promotion. */

@@ -36,3 +36,12 @@ export function hashOf(value: unknown): string {
     .update(JSON.stringify(canonical(value)))
     .digest('hex');
 }
+
+const SECRET_REF = /(?:\$\{|\{\{)\s*secrets\.([A-Za-z0-9_.-]+)\s*(?:\}\}|\})/g;
+
+/** The `secrets.<name>` a workflow references, sorted. */
+export function secretReferences(definition: string): string[] {
+  const names = new Set<string>();
+  for (const match of definition.matchAll(SECRET_REF)) names.add(match[1]);
+  return [...names].sort();
+}

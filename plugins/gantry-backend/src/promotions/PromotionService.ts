@@ -24,7 +24,6 @@ import {
   maxRisk,
   RISK_ORDER,
   RiskLevel,
-  secretReferences,
   WorkflowDiff,
 } from './diff';
 import { inWindow, Pipeline, PipelineInput, Stage } from './pipelines';
@@ -107,6 +106,13 @@ export class PromotionService {
       logger: LoggerService;
       /** Told of every promotion change, for live pages (signals). */
       onChange?: (promotionId: string) => void;
+      /** Drift of a target: live differences and the drift policy's blockers. */
+      drift?: {
+        promotionBlockers(
+          env: Environment,
+          options: { requireClean: boolean },
+        ): Promise<{ policy: string[]; live?: string[] }>;
+      };
     },
   ) {
     deps.approvals.onDecided(approval => this.onApprovalDecided(approval));
@@ -435,11 +441,16 @@ export class PromotionService {
       );
     }
     if (g.credentialsExistInTarget) {
-      const have = new Set(await this.deps.environments.secretNames(c.target));
+      const have = new Set(
+        await this.deps.environments.credentialNames(c.target),
+      );
       const missing = [
         ...new Set(
           changing.flatMap(d =>
-            secretReferences(c.incoming.get(d.name)!.definition),
+            this.deps.environments.credentialReferences(
+              c.target,
+              c.incoming.get(d.name)!.definition,
+            ),
           ),
         ),
       ].filter(name => !have.has(name));
@@ -467,14 +478,19 @@ export class PromotionService {
         `${c.target.name} is healthy`,
       );
     }
+    const drift = await this.deps.drift?.promotionBlockers(c.target, {
+      requireClean: Boolean(g.requireCleanDrift),
+    });
     if (g.requireCleanDrift) {
-      // the built-in adapter has no live state besides Gantry's record; adapters
-      // of external platforms report it, and any difference is drift
       gate(
         'requireCleanDrift',
-        [],
+        drift?.live ?? [],
         `${c.target.name} runs what Gantry recorded`,
       );
+    }
+    if (drift?.policy.length) {
+      // the tenant's drift policy blocks promotions into drifted environments
+      gate('driftPolicy', drift.policy, '');
     }
     if (g.maxAllowedRiskLevel) {
       const risky = changing.filter(

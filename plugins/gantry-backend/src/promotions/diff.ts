@@ -9,6 +9,7 @@ import {
 } from '@internal/plugin-gantry-common';
 import { createTwoFilesPatch } from 'diff';
 import { isDeepStrictEqual } from 'node:util';
+import { secretReferences } from '../environments/versions';
 
 export type {
   DiffStatus,
@@ -30,20 +31,13 @@ const CODE_STEP_TYPES = new Set([
   'database-migration',
 ]);
 
-const SECRET_REF = /(?:\$\{|\{\{)\s*secrets\.([A-Za-z0-9_.-]+)\s*(?:\}\}|\})/g;
-
 export const maxRisk = (risks: RiskLevel[]): RiskLevel =>
   risks.reduce<RiskLevel>(
     (max, r) => (RISK_ORDER.indexOf(r) > RISK_ORDER.indexOf(max) ? r : max),
     'none',
   );
 
-/** The `secrets.<name>` a workflow references, sorted. */
-export function secretReferences(definition: string): string[] {
-  const names = new Set<string>();
-  for (const match of definition.matchAll(SECRET_REF)) names.add(match[1]);
-  return [...names].sort();
-}
+export { secretReferences };
 
 function parse(definition: string): Workflow | undefined {
   return validateWorkflow(definition).workflow;

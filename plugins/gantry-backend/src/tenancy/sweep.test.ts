@@ -9,6 +9,11 @@ import {
   waitFor,
 } from '../__testUtils__/gantryTestBackend';
 import { gantryRoutes } from '../__testUtils__/routes';
+import { gitRepo } from '../__testUtils__/gitRepo';
+import {
+  directoryAdapterModule,
+  driftedEnvironment,
+} from '../drift/__testUtils__/directoryAdapter';
 
 jest.setTimeout(120_000);
 
@@ -38,7 +43,9 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      ({ server } = await startGantryBackend(knex));
+      ({ server } = await startGantryBackend(knex, {}, [
+        directoryAdapterModule,
+      ]));
       // carl of acme's checkout-team: a waiting run, a failed run, a deployment
       const gated = await startRun(
         server,
@@ -123,7 +130,26 @@ describe.each(databases.eachSupportedId())(
         'carl',
         p => p.items?.[0]?.status === 'pending_approval',
       );
+      // drift, a canonical repository and a sync of acme's
+      const drifted = await driftedEnvironment(server, as('ada'), 'acme-stg');
+      const repo = gitRepo();
+      repo.write('workflows/acme-flow.yaml', 'name: acme-flow\nsteps: []\n');
+      repo.commit('canonical');
+      await admin('put', '/canonical/source', {
+        gitUrl: repo.dir,
+        ref: 'main',
+        path: 'workflows',
+      });
+      const syncJob = (
+        await admin('post', '/environments/acme-stg/sync', {
+          scopes: ['workflows'],
+        })
+      ).body;
       Object.assign(ids, {
+        incident: drifted.incidentId,
+        check: drifted.check.id,
+        syncJob: syncJob.id,
+        driftedEnvironment: drifted.env.id,
         environment: dev.id,
         promotion: promotion.id,
         snapshot: promotion.preSnapshotId,
@@ -275,6 +301,55 @@ describe.each(databases.eachSupportedId())(
         path: () => '/admin/providers',
         body: { name: 'x', git_url: 'file:///nowhere' },
       },
+      'GET /drift/summary': { path: () => '/drift/summary' },
+      'GET /drift/policy': { path: () => '/drift/policy' },
+      'PUT /drift/policy': {
+        path: () => '/drift/policy',
+        body: { autoCreateIncidents: false },
+      },
+      'POST /environments/:id/drift/check': {
+        path: () => `/environments/${ids.driftedEnvironment}/drift/check`,
+      },
+      'GET /environments/:id/drift/checks': {
+        path: () => `/environments/${ids.driftedEnvironment}/drift/checks`,
+      },
+      'GET /drift/checks/:id': { path: () => `/drift/checks/${ids.check}` },
+      'GET /drift/incidents': { path: () => '/drift/incidents' },
+      'GET /drift/incidents/:id': {
+        path: () => `/drift/incidents/${ids.incident}`,
+      },
+      'PATCH /drift/incidents/:id': {
+        path: () => `/drift/incidents/${ids.incident}`,
+        body: { owner: 'user:default/gina' },
+      },
+      'POST /drift/incidents/:id/:action': {
+        path: () => `/drift/incidents/${ids.incident}/acknowledge`,
+        body: {},
+      },
+      'GET /canonical/source': { path: () => '/canonical/source' },
+      'PUT /canonical/source': {
+        path: () => '/canonical/source',
+        body: { gitUrl: 'file:///nowhere' },
+      },
+      'POST /canonical/sync': { path: () => '/canonical/sync' },
+      'GET /canonical/workflows': { path: () => '/canonical/workflows' },
+      'GET /canonical/matrix': { path: () => '/canonical/matrix' },
+      'GET /canonical/untracked': { path: () => '/canonical/untracked' },
+      'POST /environments/:id/onboard': {
+        path: () => `/environments/${ids.driftedEnvironment}/onboard`,
+        body: {},
+      },
+      'POST /environments/:id/sync': {
+        path: () => `/environments/${ids.driftedEnvironment}/sync`,
+        body: {},
+      },
+      'GET /environments/:id/sync-jobs': {
+        path: () => `/environments/${ids.driftedEnvironment}/sync-jobs`,
+      },
+      'GET /environments/:id/inventory': {
+        path: () => `/environments/${ids.driftedEnvironment}/inventory`,
+      },
+      'GET /sync-jobs/:id': { path: () => `/sync-jobs/${ids.syncJob}` },
       'POST /events': {
         path: () => '/events',
         body: { type: 'order.created', payload: {} },
@@ -405,6 +480,11 @@ describe.each(databases.eachSupportedId())(
         .get(`/api/gantry/promotions/${ids.promotion}`)
         .set('authorization', as('carl'));
       expect(promo.body.status).toBe('COMPLETED');
+      const incident = await request(server)
+        .get(`/api/gantry/drift/incidents/${ids.incident}`)
+        .set('authorization', as('carl'));
+      expect(incident.body).toMatchObject({ state: 'DETECTED' });
+      expect(incident.body.owner).toBeUndefined();
       const hookRun = await request(server)
         .get(`/api/gantry/admin/workflow-runs/get?id=${ids.hookRun}`)
         .set('authorization', as('carl'));
