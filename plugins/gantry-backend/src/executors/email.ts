@@ -21,26 +21,51 @@ const schema = z.strictObject({
   from: z.email().optional(),
 });
 
+/** A mail sender over the configured SMTP server; shared with notification channels. */
+export function createMailer(smtp: SmtpSettings) {
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure ?? false,
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
+    connectionTimeout: 10_000,
+  });
+  return {
+    /** Sends a plain-text mail; fails when the server rejects a recipient. */
+    async send(mail: {
+      to: string[];
+      subject: string;
+      text: string;
+      from?: string;
+      headers?: Record<string, string>;
+    }) {
+      const info = await transport.sendMail({
+        ...mail,
+        from: mail.from ?? smtp.from,
+      });
+      const rejected = (info.rejected as unknown[]).map(String);
+      if (rejected.length > 0) {
+        throw new StepFailedError(
+          `the SMTP server rejected ${rejected.join(', ')}`,
+        );
+      }
+      return info;
+    },
+  };
+}
+
 /** `notify.email`: sends a plain-text email over SMTP (nodemailer). */
 export function createEmailExecutor(
   smtp?: SmtpSettings,
 ): GantryStepExecutor<z.infer<typeof schema>> {
-  const transport = smtp
-    ? nodemailer.createTransport({
-        host: smtp.host,
-        port: smtp.port,
-        secure: smtp.secure ?? false,
-        auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
-        connectionTimeout: 10_000,
-      })
-    : undefined;
+  const mailer = smtp ? createMailer(smtp) : undefined;
   return {
     type: 'notify.email',
     description:
       'Sends an email (config.to, subject, body) through the SMTP server in gantry.notifications.smtp',
     configSchema: schema,
     async execute(ctx) {
-      if (!transport || !smtp) {
+      if (!mailer || !smtp) {
         throw new StepFailedError(
           'notify.email needs an SMTP server: set gantry.notifications.smtp in app-config',
         );
@@ -51,18 +76,13 @@ export function createEmailExecutor(
           smtp.port
         }`,
       );
-      const info = await transport.sendMail({
-        from: ctx.config.from ?? smtp.from,
+      const info = await mailer.send({
+        from: ctx.config.from,
         to,
         subject: ctx.config.subject,
         text: ctx.config.body,
         headers: { 'X-Gantry-Run': ctx.runId, 'X-Gantry-Step': ctx.stepId },
       });
-      const rejected = (info.rejected as unknown[]).map(String);
-      if (rejected.length > 0)
-        throw new StepFailedError(
-          `the SMTP server rejected ${rejected.join(', ')}`,
-        );
       ctx.log(`accepted: ${info.response}`);
       return {
         outputs: {
