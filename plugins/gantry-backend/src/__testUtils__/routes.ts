@@ -14,6 +14,7 @@ import { createSyncRouter } from '../environments/syncRouter';
 import { createEventsRouter } from '../hooks/events/router';
 import { createHooksRouter } from '../hooks/router';
 import { createAnalyticsRouter } from '../analytics/router';
+import { createNotificationsRouter } from '../notifications/router';
 
 /**
  * Every route Gantry serves, as `METHOD /path`, read from the routers
@@ -37,6 +38,7 @@ export function gantryRoutes(): string[] {
     createEventsRouter(none),
     createHooksRouter(none),
     createAnalyticsRouter(none),
+    createNotificationsRouter(none),
   ];
   return routers
     .flatMap(router => router.stack)

@@ -376,6 +376,57 @@ describe.each(databases.eachSupportedId())('audit log on %s', databaseId => {
         body: { id: toDeny.id },
         target: () => toDeny.id,
       },
+      'POST /notifications/channels': {
+        user: 'ada',
+        path: '/notifications/channels',
+        body: {
+          type: 'email',
+          name: 'audit-mail',
+          config: { to: ['ops@acme.example'] },
+          secrets: {},
+        },
+        target: b => (made.channel = b.id),
+      },
+      'PATCH /notifications/channels/:id': {
+        user: 'ada',
+        path: () => `/notifications/channels/${made.channel}`,
+        body: { enabled: false },
+        target: () => made.channel,
+      },
+      // a test of a channel sends a message: it is recorded too
+      'POST /notifications/channels/:id/test': {
+        user: 'ada',
+        path: () => `/notifications/channels/${made.channel}/test`,
+        target: () => made.channel,
+      },
+      'POST /notifications/rules': {
+        user: 'ada',
+        path: '/notifications/rules',
+        get body() {
+          return {
+            name: 'audit-rule',
+            eventType: 'run.failed',
+            channelIds: [made.channel],
+          };
+        },
+        target: b => (made.rule = b.id),
+      },
+      'PATCH /notifications/rules/:id': {
+        user: 'ada',
+        path: () => `/notifications/rules/${made.rule}`,
+        body: { enabled: false },
+        target: () => made.rule,
+      },
+      'DELETE /notifications/rules/:id': {
+        user: 'ada',
+        path: () => `/notifications/rules/${made.rule}`,
+        target: () => made.rule,
+      },
+      'DELETE /notifications/channels/:id': {
+        user: 'ada',
+        path: () => `/notifications/channels/${made.channel}`,
+        target: () => made.channel,
+      },
     };
     // POSTs that only read (a body says what to compute) change nothing
     const readOnly = ['POST /promotions/preview'];

@@ -145,7 +145,25 @@ describe.each(databases.eachSupportedId())(
           scopes: ['workflows'],
         })
       ).body;
+      // acme's notification channel and rule
+      const channel = (
+        await admin('post', '/notifications/channels', {
+          type: 'email',
+          name: 'acme-mail',
+          config: { to: ['ops@acme.example'] },
+          secrets: {},
+        })
+      ).body;
+      const rule = (
+        await admin('post', '/notifications/rules', {
+          name: 'acme-failures',
+          eventType: 'run.failed',
+          channelIds: [channel.id],
+        })
+      ).body;
       Object.assign(ids, {
+        notificationChannel: channel.id,
+        notificationRule: rule.id,
         incident: drifted.incidentId,
         check: drifted.check.id,
         syncJob: syncJob.id,
@@ -411,6 +429,47 @@ describe.each(databases.eachSupportedId())(
       'GET /analytics/errors': { path: () => '/analytics/errors' },
       'GET /analytics/environments': {
         path: () => '/analytics/environments',
+      },
+      'GET /notifications/events': {
+        path: () => '/notifications/events',
+        platform: true,
+      },
+      'GET /notifications/channels': { path: () => '/notifications/channels' },
+      'POST /notifications/channels': {
+        path: () => '/notifications/channels',
+        body: { type: 'email', name: 'x', config: { to: ['x@x.io'] } },
+      },
+      'GET /notifications/channels/:id': {
+        path: () => `/notifications/channels/${ids.notificationChannel}`,
+      },
+      'PATCH /notifications/channels/:id': {
+        path: () => `/notifications/channels/${ids.notificationChannel}`,
+        body: { enabled: false },
+      },
+      'DELETE /notifications/channels/:id': {
+        path: () => `/notifications/channels/${ids.notificationChannel}`,
+      },
+      'POST /notifications/channels/:id/test': {
+        path: () => `/notifications/channels/${ids.notificationChannel}/test`,
+      },
+      'GET /notifications/rules': { path: () => '/notifications/rules' },
+      'POST /notifications/rules': {
+        path: () => '/notifications/rules',
+        body: {
+          name: 'x',
+          eventType: 'run.failed',
+          channelIds: [ids.notificationChannel],
+        },
+      },
+      'PATCH /notifications/rules/:id': {
+        path: () => `/notifications/rules/${ids.notificationRule}`,
+        body: { enabled: false },
+      },
+      'DELETE /notifications/rules/:id': {
+        path: () => `/notifications/rules/${ids.notificationRule}`,
+      },
+      'GET /notifications/deliveries': {
+        path: () => '/notifications/deliveries',
       },
     };
 
