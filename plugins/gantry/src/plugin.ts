@@ -9,6 +9,8 @@ import {
 import { gantryApiRef, GantryClient } from './api';
 import { gantryEnvironmentsApiRef } from './api/EnvironmentsApi';
 import { EnvironmentsClient } from './api/EnvironmentsClient';
+import { gantryHooksApiRef } from './api/HooksApi';
+import { HooksClient } from './api/HooksClient';
 import { rootRouteRef } from './routes';
 
 export const gantryPlugin = createPlugin({
@@ -23,6 +25,11 @@ export const gantryPlugin = createPlugin({
       api: gantryEnvironmentsApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new EnvironmentsClient(deps),
+    }),
+    createApiFactory({
+      api: gantryHooksApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new HooksClient(deps),
     }),
   ],
   routes: { root: rootRouteRef },

@@ -20,6 +20,7 @@ import { ApplicationsTab } from '../ApplicationsTab/ApplicationsTab';
 import { ApprovalsTab } from '../ApprovalsTab/ApprovalsTab';
 import { AuditTab } from '../AuditTab/AuditTab';
 import { EnvironmentsRoutes } from '../EnvironmentsRoutes';
+import { HooksTab } from '../HooksTab/HooksTab';
 import { ProvidersTab } from '../ProvidersTab/ProvidersTab';
 import { RunPage } from '../RunPage/RunPage';
 import { RunsTab } from '../RunsTab/RunsTab';
@@ -102,6 +103,9 @@ function Home() {
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/approvals" title="Approvals">
             <ApprovalsTab />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/hooks" title="Hooks">
+            <HooksTab />
           </TabbedLayout.Route>
           {mayReadAudit && (
             <TabbedLayout.Route path="/audit" title="Audit">

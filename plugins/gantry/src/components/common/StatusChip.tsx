@@ -7,6 +7,7 @@ const COLORS: Record<string, string> = {
   running: '#1565c0',
   pending: '#757575',
   waiting_approval: '#ef6c00',
+  pending_approval: '#ef6c00',
   skipped: '#9e9e9e',
   approved: '#2e7d32',
   denied: '#c62828',
