@@ -99,6 +99,45 @@ export interface Config {
         from: string;
       };
     };
+    /** Platform events and tenants' hooks. */
+    hooks?: {
+      /** Per tenant: the endpoints of HTTP actions (tag.order, export.orders, flag.enable, flag.disable, notify.webhook). */
+      tenants?: Array<{
+        tenant: string;
+        endpoints?: Array<{
+          action: string;
+          url: string;
+          /** POST (default), PUT or PATCH. */
+          method?: string;
+          /** @visibility secret */
+          headers?: { [name: string]: string };
+          /**
+           * Signs notify.webhook bodies (X-Gantry-Signature).
+           * @visibility secret
+           */
+          secret?: string;
+        }>;
+      }>;
+      /** Incoming signed webhooks, served at POST /api/gantry/webhooks/<name>. */
+      webhooks?: Array<{
+        name: string;
+        tenant: string;
+        /**
+         * HMAC-SHA256 shared secret, 16 characters or more.
+         * @visibility secret
+         */
+        secret: string;
+        /** Event type of every delivery... */
+        event?: string;
+        /** ...or the header naming the vendor's topic and how topics translate. */
+        typeHeader?: string;
+        types?: Array<{ from: string; event: string }>;
+        /** Default x-gantry-signature; hex (sha256= optional) or base64. */
+        signatureHeader?: string;
+        /** Default x-gantry-delivery: a redelivery with the same value is ignored. */
+        idempotencyHeader?: string;
+      }>;
+    };
     /**
      * Secrets workflows reach as ${secrets.<name>}; also read from
      * GANTRY_SECRET_<NAME> environment variables.
