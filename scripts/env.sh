@@ -38,11 +38,13 @@ gantry_ensure_node() {
 gantry_ensure_node || return 1 2>/dev/null || exit 1
 # Yarn 4 is committed under .yarn/releases (yarnPath), so no corepack is needed:
 # a tiny shim on PATH runs it with the node chosen above.
+# Written aside and renamed, so a yarn already running from it is never hit.
 mkdir -p "$GANTRY_TOOLS/bin"
-cat >"$GANTRY_TOOLS/bin/yarn" <<'SHIM'
+cat >"$GANTRY_TOOLS/bin/.yarn.$$" <<'SHIM'
 #!/bin/sh
 exec node "$(dirname "$0")/../../.yarn/releases/yarn-4.13.0.cjs" "$@"
 SHIM
-chmod +x "$GANTRY_TOOLS/bin/yarn"
+chmod +x "$GANTRY_TOOLS/bin/.yarn.$$"
+mv -f "$GANTRY_TOOLS/bin/.yarn.$$" "$GANTRY_TOOLS/bin/yarn"
 export PATH="$GANTRY_TOOLS/bin:$PATH"
 export YARN_ENABLE_TELEMETRY=0

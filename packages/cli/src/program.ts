@@ -8,6 +8,7 @@ import {
   promotionsCommand,
   snapshotsCommand,
 } from './commands/environments';
+import { driftCommand, syncCommand } from './commands/drift';
 import { runPlan } from './commands/plan';
 import { approvalsCommand, runsCommand } from './commands/remote';
 import {
@@ -173,6 +174,8 @@ Examples:
   program.addCommand(snapshotsCommand());
   program.addCommand(promoteCommand());
   program.addCommand(promotionsCommand());
+  program.addCommand(driftCommand());
+  program.addCommand(syncCommand());
   program.addCommand(providersCommand());
   program.addCommand(deployCommand());
   listCommands().forEach(c => program.addCommand(c));

@@ -1,27 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { client, print, serverOptions } from './remote';
 import { ServerClient } from './server';
+import { cyan, green, red, segment, table } from './format';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The first characters of a content hash, enough to tell versions apart. */
 const short = (hash?: string) =>
   (hash ?? '').replace(/^sha256:/, '').slice(0, 8);
-
-/** Columns padded to their widest cell, two spaces apart. */
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) =>
-    Math.max(...rows.map(r => (r[i] ?? '').length)),
-  );
-  return rows.map(r =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
-const segment = (value: string) => encodeURIComponent(value);
 
 const integer = (label: string) => (value: string) => {
   if (!/^\d+$/.test(value))
@@ -266,12 +252,6 @@ export function snapshotsCommand(): Command {
 }
 
 const FINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED', 'ROLLED_BACK'];
-
-const color = (code: number) => (text: string) =>
-  process.stdout.isTTY ? `\u001b[${code}m${text}\u001b[0m` : text;
-const red = color(31);
-const green = color(32);
-const cyan = color(36);
 
 function colorPatch(line: string): string {
   if (line.startsWith('+++') || line.startsWith('---')) return line;
