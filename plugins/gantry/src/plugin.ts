@@ -9,6 +9,8 @@ import {
 import { gantryApiRef, GantryClient } from './api';
 import { gantryEnvironmentsApiRef } from './api/EnvironmentsApi';
 import { EnvironmentsClient } from './api/EnvironmentsClient';
+import { gantryObservabilityApiRef } from './api/ObservabilityApi';
+import { ObservabilityClient } from './api/ObservabilityClient';
 import { gantryHooksApiRef } from './api/HooksApi';
 import { HooksClient } from './api/HooksClient';
 import { rootRouteRef } from './routes';
@@ -25,6 +27,11 @@ export const gantryPlugin = createPlugin({
       api: gantryEnvironmentsApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new EnvironmentsClient(deps),
+    }),
+    createApiFactory({
+      api: gantryObservabilityApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ObservabilityClient(deps),
     }),
     createApiFactory({
       api: gantryHooksApiRef,

@@ -20,6 +20,7 @@ import { ApplicationsTab } from '../ApplicationsTab/ApplicationsTab';
 import { ApprovalsTab } from '../ApprovalsTab/ApprovalsTab';
 import { AuditTab } from '../AuditTab/AuditTab';
 import { EnvironmentsRoutes } from '../EnvironmentsRoutes';
+import { ObservabilityTab } from '../ObservabilityTab';
 import { HooksTab } from '../HooksTab/HooksTab';
 import { ProvidersTab } from '../ProvidersTab/ProvidersTab';
 import { RunPage } from '../RunPage/RunPage';
@@ -103,6 +104,9 @@ function Home() {
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/approvals" title="Approvals">
             <ApprovalsTab />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/observability" title="Observability">
+            <ObservabilityTab />
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/hooks" title="Hooks">
             <HooksTab />

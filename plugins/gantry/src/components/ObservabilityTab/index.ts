@@ -1,0 +1,1 @@
+export { ObservabilityTab } from './ObservabilityTab';
