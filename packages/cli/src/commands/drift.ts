@@ -26,6 +26,13 @@ function fromNow(iso: string): string {
   return hours >= 0 ? `in ${hours} h` : `${-hours} h ago`;
 }
 
+/** A unified diff line, added lines green and removed ones red. */
+function colorDiffLine(line: string): string {
+  if (line.startsWith('+')) return green(line);
+  if (line.startsWith('-')) return red(line);
+  return line;
+}
+
 /** The drifted workflows of a check or incident, with their changes. */
 function describeDrift(drifted: any[], withPatch: boolean): string[] {
   return drifted.flatMap(d => [
@@ -39,17 +46,7 @@ function describeDrift(drifted: any[], withPatch: boolean): string[] {
           )}`,
       ),
     ...(d.changes.length > 20 ? [`      … ${d.changes.length - 20} more`] : []),
-    ...(withPatch && d.patch
-      ? d.patch
-          .split('\n')
-          .map((line: string) =>
-            line.startsWith('+')
-              ? green(line)
-              : line.startsWith('-')
-              ? red(line)
-              : line,
-          )
-      : []),
+    ...(withPatch && d.patch ? d.patch.split('\n').map(colorDiffLine) : []),
   ]);
 }
 
