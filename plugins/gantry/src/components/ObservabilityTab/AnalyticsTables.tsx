@@ -51,7 +51,7 @@ export function EnvironmentHealthTable(props: {
       data={props.items}
       columns={[
         { title: 'Environment', field: 'environment' },
-        { title: 'Runs', render: r => <HealthChip status={r.status} /> },
+        { title: 'Status', render: r => <HealthChip status={r.status} /> },
         { title: 'Heartbeat', render: r => <HealthChip status={r.health} /> },
         { title: 'Success', render: r => formatRate(r.successRate) },
         { title: 'Runs', field: 'runs' },
