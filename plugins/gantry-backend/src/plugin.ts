@@ -408,6 +408,7 @@ export const gantryPlugin = createBackendPlugin({
               logger,
               tenancy,
               environments,
+              runs: store,
             })
           ).router,
         );

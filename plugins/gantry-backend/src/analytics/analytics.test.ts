@@ -1,6 +1,11 @@
 import request from 'supertest';
 import { testDatabases } from '../engine/__testUtils__/testEngine';
-import { as, startGantryBackend } from '../__testUtils__/gantryTestBackend';
+import {
+  as,
+  startGantryBackend,
+  startRun,
+  waitFor,
+} from '../__testUtils__/gantryTestBackend';
 import { platformEventsProbe } from './__testUtils__/platformEvents';
 import { errorGroupId, normaliseError } from './errors';
 
@@ -240,5 +245,31 @@ describe.each(databases.eachSupportedId())('analytics on %s', databaseId => {
     const bad = await get('summary?window=2d');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/window/);
+  });
+
+  it('records the runs Gantry itself finishes, timed from the run when the event is not', async () => {
+    const run = await startRun(
+      server,
+      'carl',
+      'name: broken\nsteps:\n  - id: fail\n    type: shell\n    command: sleep 0.2; exit 3\n',
+    );
+    await waitFor(
+      server,
+      `/runs/${run.id}`,
+      'carl',
+      r => r.status === 'failed',
+    );
+    const summary = await waitFor(
+      server,
+      '/analytics/summary?window=1h&workflow=broken',
+      'carl',
+      s => s.current?.runs === 1,
+    );
+    expect(summary.current.failed).toBe(1);
+    expect(summary.current.avgDurationMs).toBeGreaterThanOrEqual(200);
+    expect(summary.lastFailure).toMatchObject({
+      runId: run.id,
+      workflow: 'broken',
+    });
   });
 });

@@ -27,6 +27,7 @@ const runPayload = z.object({
   runId: z.string().min(1).max(64),
   workflow: z.string().min(1).max(255),
   provider: z.string().max(255).nullish(),
+  workflowRef: z.string().max(512).nullish(),
   environment: z.string().max(255).nullish(),
   startedAt: time.nullish(),
   finishedAt: time.nullish(),
@@ -34,8 +35,46 @@ const runPayload = z.object({
   error: z.string().nullish(),
 });
 
+/** What analytics reads of a run from the runs domain (its store interface). */
+export interface RunLookup {
+  getRun(id: string): Promise<
+    | {
+        tenant: string;
+        workflowRef?: string;
+        startedAt?: string;
+        finishedAt?: string;
+      }
+    | undefined
+  >;
+}
+
+/**
+ * Fills in the times and provider an event left out from the run itself;
+ * a run that never started (cancelled while pending) lasted 0 ms.
+ */
+export async function completeFact(
+  fact: RunFact & { timed: boolean },
+  runs?: RunLookup,
+): Promise<RunFact> {
+  const { timed, ...rest } = fact;
+  if (timed || !runs) return rest;
+  const run = await runs.getRun(fact.runId);
+  if (!run || run.tenant !== fact.tenant) return rest;
+  const finishedAt = run.finishedAt ? Date.parse(run.finishedAt) : undefined;
+  const startedAt = run.startedAt ? Date.parse(run.startedAt) : undefined;
+  const end = finishedAt ?? rest.finishedAt;
+  return {
+    ...rest,
+    provider: rest.provider ?? run.workflowRef?.split('/')[0],
+    finishedAt: end,
+    durationMs: startedAt === undefined ? 0 : Math.max(0, end - startedAt),
+  };
+}
+
 /** The analytics fact of a run-terminal platform event; undefined for others. */
-export function factOf(event: PlatformEvent): RunFact | undefined {
+export function factOf(
+  event: PlatformEvent,
+): (RunFact & { timed: boolean }) | undefined {
   const status = STATUS_OF[event.type];
   if (!status) return undefined;
   const parsed = runPayload.safeParse(event.payload);
@@ -46,10 +85,15 @@ export function factOf(event: PlatformEvent): RunFact | undefined {
   const durationMs =
     p.durationMs ?? (p.startedAt ? Math.max(0, finishedAt - p.startedAt) : 0);
   return {
+    // without a duration or a start, the run itself knows (completeFact)
+    timed:
+      p.durationMs !== null && p.durationMs !== undefined
+        ? true
+        : Boolean(p.startedAt),
     tenant: event.tenant,
     runId: p.runId,
     workflow: p.workflow,
-    provider: p.provider ?? undefined,
+    provider: p.provider ?? p.workflowRef?.split('/')[0] ?? undefined,
     environment: p.environment ?? undefined,
     status,
     durationMs,
@@ -66,8 +110,9 @@ export async function subscribeRunFacts(options: {
   events: EventsService;
   logger: LoggerService;
   record: (fact: RunFact) => Promise<void>;
+  runs?: RunLookup;
 }): Promise<void> {
-  const { events, logger, record } = options;
+  const { events, logger, record, runs } = options;
   await events.subscribe({
     id: 'gantry-analytics',
     topics: [GANTRY_EVENTS_TOPIC],
@@ -75,7 +120,7 @@ export async function subscribeRunFacts(options: {
       const fact = factOf(eventPayload as PlatformEvent);
       if (!fact) return;
       try {
-        await record(fact);
+        await record(await completeFact(fact, runs));
       } catch (error) {
         logger.warn(`analytics could not record run ${fact.runId}: ${error}`);
       }
