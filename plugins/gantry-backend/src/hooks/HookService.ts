@@ -95,6 +95,26 @@ export class HookService {
     return run && { ...run, events: await this.deps.store.events(id) };
   }
 
+  /**
+   * Fails inline-action runs whose replica stopped mid-way (actions time out
+   * after 30 s each, so nothing legitimate runs this long); their actions
+   * may have partly happened, so they are not run again.
+   */
+  async failInterrupted(olderThanMs = 15 * 60_000): Promise<number> {
+    const stuck = await this.deps.store.stuckRuns(
+      new Date(Date.now() - olderThanMs),
+    );
+    let failed = 0;
+    for (const run of stuck) {
+      const moved = await this.deps.store.transition(run, ['running'], {
+        status: 'failed',
+        error: 'interrupted: the replica running its actions stopped',
+      });
+      if (moved) failed += 1;
+    }
+    return failed;
+  }
+
   /** Resolves once every action run started so far has finished. */
   async settled(): Promise<void> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);

@@ -200,6 +200,17 @@ export class HookStore {
     return true;
   }
 
+  /** Inline-action runs started before `before` and still running. */
+  async stuckRuns(before: Date): Promise<HookRun[]> {
+    return (
+      await this.db('hook_runs')
+        .where({ status: 'running' })
+        .whereNull('run_id')
+        .where('started_at', '<', before)
+        .limit(500)
+    ).map(toRun);
+  }
+
   async setApproval(runId: string, approvalId: string): Promise<void> {
     await this.db('hook_runs')
       .where({ id: runId })

@@ -69,7 +69,7 @@ async function start(databaseId: any) {
       url: `${port.url}/${tenant.split('/')[1]}/${action}`,
     })),
   });
-  const { server } = await startGantryBackend(
+  const { server, scheduler } = await startGantryBackend(
     knex,
     {
       hooks: {
@@ -89,7 +89,7 @@ async function start(databaseId: any) {
     },
     [topic.module],
   );
-  return { knex, server, port, topic };
+  return { knex, server, port, topic, scheduler };
 }
 
 const api = (server: any, user: string) => ({
@@ -373,6 +373,49 @@ describe.each(databases.eachSupportedId())('hooks on %s', databaseId => {
       (await api(server, 'carl').post('/admin/workflows/create', tagHook('x')))
         .status,
     ).toBe(403);
+    port.close();
+  });
+
+  it('picks up what a stopped replica left: events never dispatched, runs left running', async () => {
+    const { server, knex, port, scheduler } = await start(databaseId);
+    const ada = api(server, 'ada');
+    const hook = (await ada.post('/admin/workflows/create', tagHook('tag')))
+      .body;
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    // stored, but the replica stopped before its hooks ran
+    await knex('platform_events').insert({
+      id: 'evt_orphan',
+      tenant: ACME,
+      type: 'order.created',
+      source: 'ingest:user:default/carl',
+      payload: JSON.stringify({ id: 'o-20' }),
+      occurred_at: minutesAgo(2),
+      created_at: minutesAgo(2),
+    });
+    // its actions started 20 minutes ago on a replica that is gone
+    await knex('hook_runs').insert({
+      id: 'hkr_stuck',
+      tenant: ACME,
+      hook_id: hook.id,
+      hook_name: 'tag',
+      event_id: 'evt_gone',
+      event_type: 'order.created',
+      correlation_id: 'evt_gone',
+      status: 'running',
+      created_at: minutesAgo(20),
+      started_at: minutesAgo(20),
+    });
+    await scheduler.triggerTask('gantry-events-redispatch');
+    const runs = await waitFor(server, '/admin/workflow-runs', 'ada', p =>
+      p.items?.some(
+        (r: any) => r.eventId === 'evt_orphan' && r.status === 'succeeded',
+      ),
+    );
+    expect(runs.items.find((r: any) => r.id === 'hkr_stuck')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/interrupted/),
+    });
+    expect(port.calls.map(c => c.body.orderId)).toEqual(['o-20']);
     port.close();
   });
 });

@@ -82,7 +82,7 @@ export async function setupHooks(options: {
   // signed by a shared secret instead of Backstage credentials
   httpRouter.addAuthPolicy({ path: '/webhooks', allow: 'unauthenticated' });
 
-  // events whose hooks a stopped replica never ran
+  // events whose hooks a stopped replica never ran, and runs it left running
   await scheduler.scheduleTask({
     id: 'gantry-events-redispatch',
     scope: 'global',
@@ -92,6 +92,8 @@ export async function setupHooks(options: {
     fn: async () => {
       const count = await platformEvents.redispatch();
       if (count) logger.info(`redispatched ${count} platform event(s)`);
+      const failed = await hooks.failInterrupted();
+      if (failed) logger.warn(`${failed} interrupted hook run(s) failed`);
     },
   });
   return { platformEvents, hooks };
