@@ -7,6 +7,8 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { gantryApiRef, GantryClient } from './api';
+import { gantryDriftApiRef } from './api/DriftApi';
+import { DriftClient } from './api/DriftClient';
 import { gantryEnvironmentsApiRef } from './api/EnvironmentsApi';
 import { EnvironmentsClient } from './api/EnvironmentsClient';
 import { gantryObservabilityApiRef } from './api/ObservabilityApi';
@@ -32,6 +34,11 @@ export const gantryPlugin = createPlugin({
       api: gantryObservabilityApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new ObservabilityClient(deps),
+    }),
+    createApiFactory({
+      api: gantryDriftApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new DriftClient(deps),
     }),
     createApiFactory({
       api: gantryHooksApiRef,
