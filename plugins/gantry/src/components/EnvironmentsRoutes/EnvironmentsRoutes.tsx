@@ -7,15 +7,17 @@ import {
   useLocation,
 } from 'react-router-dom';
 import { TenantSelect } from '../common/TenantSelect';
+import { DriftDashboard } from '../DriftDashboard';
 import { EnvironmentPage } from '../EnvironmentPage';
 import { EnvironmentsTab } from '../EnvironmentsTab';
+import { IncidentPage } from '../IncidentPage';
 import { PipelinesView } from '../PipelinesView';
 import { PromotionPage } from '../PromotionPage';
 import { PromotionsHistory } from '../PromotionsHistory';
 import { PromotionWizard } from '../PromotionWizard';
 import { useEnvironmentsPaths } from './paths';
 
-const SECTIONS = ['pipelines', 'promote', 'promotions'] as const;
+const SECTIONS = ['pipelines', 'promote', 'promotions', 'drift'] as const;
 
 /**
  * The Environments tab: environments and their workflow matrix, pipelines,
@@ -64,6 +66,12 @@ export function EnvironmentsRoutes() {
             component={RouterLink}
             to={paths.promotions}
           />
+          <Tab
+            value="drift"
+            label="Drift"
+            component={RouterLink}
+            to={paths.drift}
+          />
         </Tabs>
         <Box flexGrow={1} />
         <TenantSelect value={tenant} onChange={setTenant} />
@@ -79,6 +87,11 @@ export function EnvironmentsRoutes() {
         <Route
           path="promotions/:id"
           element={<PromotionPage tenant={tenant} />}
+        />
+        <Route path="drift" element={<DriftDashboard tenant={tenant} />} />
+        <Route
+          path="drift/incidents/:id"
+          element={<IncidentPage tenant={tenant} />}
         />
         <Route path=":name" element={<EnvironmentPage tenant={tenant} />} />
       </Routes>

@@ -4,8 +4,8 @@ import { rootRouteRef } from '../../routes';
 /**
  * Links inside the Environments tab. The tab is mounted at
  * `<gantry root>/environments`; an environment's page is `…/environments/<name>`
- * (the names of the sub-pages — pipelines, promote, promotions — win over an
- * environment of the same name).
+ * (the names of the sub-pages — pipelines, promote, promotions, drift,
+ * canonical — win over an environment of the same name).
  */
 export function useEnvironmentsPaths() {
   const root = useRouteRef(rootRouteRef)();
@@ -23,6 +23,11 @@ export function useEnvironmentsPaths() {
     },
     promotions: `${base}/promotions`,
     promotion: (id: string) => `${base}/promotions/${encodeURIComponent(id)}`,
+    drift: `${base}/drift`,
+    incident: (id: string) =>
+      `${base}/drift/incidents/${encodeURIComponent(id)}`,
+    driftPolicy: `${base}/drift/policy`,
+    canonical: `${base}/canonical`,
     approvals: `${root}/approvals`,
   };
 }

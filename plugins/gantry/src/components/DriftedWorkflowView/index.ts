@@ -1,0 +1,1 @@
+export { DriftedWorkflowView } from './DriftedWorkflowView';
