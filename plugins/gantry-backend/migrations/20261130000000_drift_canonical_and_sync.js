@@ -73,7 +73,7 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('canonical_sources', table => {
-    table.comment("A tenant's git repository of canonical workflows");
+    table.comment('The git repository of canonical workflows, per tenant');
     table.string('tenant').primary();
     table.text('git_url').notNullable();
     table.string('ref').notNullable();
