@@ -8,6 +8,7 @@ import {
 } from 'react-router-dom';
 import { TenantSelect } from '../common/TenantSelect';
 import { DriftDashboard } from '../DriftDashboard';
+import { DriftPolicySettings } from '../DriftPolicySettings';
 import { EnvironmentPage } from '../EnvironmentPage';
 import { EnvironmentsTab } from '../EnvironmentsTab';
 import { IncidentPage } from '../IncidentPage';
@@ -89,6 +90,10 @@ export function EnvironmentsRoutes() {
           element={<PromotionPage tenant={tenant} />}
         />
         <Route path="drift" element={<DriftDashboard tenant={tenant} />} />
+        <Route
+          path="drift/policy"
+          element={<DriftPolicySettings tenant={tenant} />}
+        />
         <Route
           path="drift/incidents/:id"
           element={<IncidentPage tenant={tenant} />}

@@ -1,0 +1,1 @@
+export { DriftPolicySettings } from './DriftPolicySettings';
