@@ -11,6 +11,8 @@ import { DslError } from './errors';
 
 /** A parsed YAML file that can point errors back at lines and columns. */
 export class WorkflowSource {
+  private value: unknown;
+
   private constructor(
     readonly file: string | undefined,
     readonly document: Document.Parsed,
@@ -41,12 +43,27 @@ export class WorkflowSource {
         column: pos.col,
       };
     });
+    if (errors.length === 0) {
+      // aliases that expand into too many nodes (a "billion laughs" document)
+      // are refused here, as a YAML error, rather than thrown later
+      try {
+        source.value = document.toJS({ maxAliasCount: 100 });
+      } catch (error) {
+        errors.push({
+          code: 'yaml',
+          message: `invalid YAML: ${(error as Error).message}`,
+          file,
+          line: 1,
+          column: 1,
+        });
+      }
+    }
     return { source, errors };
   }
 
   /** The plain JS value of the document (only meaningful without YAML errors). */
   toJS(): unknown {
-    return this.document.toJS({ maxAliasCount: 100 });
+    return this.value;
   }
 
   position(offset: number): { line: number; col: number } {
