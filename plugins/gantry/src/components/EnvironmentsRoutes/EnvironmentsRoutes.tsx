@@ -6,6 +6,7 @@ import {
   Routes,
   useLocation,
 } from 'react-router-dom';
+import { CanonicalView } from '../CanonicalView';
 import { TenantSelect } from '../common/TenantSelect';
 import { DriftDashboard } from '../DriftDashboard';
 import { DriftPolicySettings } from '../DriftPolicySettings';
@@ -18,7 +19,13 @@ import { PromotionsHistory } from '../PromotionsHistory';
 import { PromotionWizard } from '../PromotionWizard';
 import { useEnvironmentsPaths } from './paths';
 
-const SECTIONS = ['pipelines', 'promote', 'promotions', 'drift'] as const;
+const SECTIONS = [
+  'pipelines',
+  'promote',
+  'promotions',
+  'drift',
+  'canonical',
+] as const;
 
 /**
  * The Environments tab: environments and their workflow matrix, pipelines,
@@ -73,6 +80,12 @@ export function EnvironmentsRoutes() {
             component={RouterLink}
             to={paths.drift}
           />
+          <Tab
+            value="canonical"
+            label="Canonical"
+            component={RouterLink}
+            to={paths.canonical}
+          />
         </Tabs>
         <Box flexGrow={1} />
         <TenantSelect value={tenant} onChange={setTenant} />
@@ -98,6 +111,7 @@ export function EnvironmentsRoutes() {
           path="drift/incidents/:id"
           element={<IncidentPage tenant={tenant} />}
         />
+        <Route path="canonical" element={<CanonicalView tenant={tenant} />} />
         <Route path=":name" element={<EnvironmentPage tenant={tenant} />} />
       </Routes>
     </>
