@@ -68,6 +68,11 @@ export interface Config {
       maxConcurrentRuns?: number;
       /** How long a worker's claim on a run lasts without a heartbeat (default 15). */
       leaseSeconds?: number;
+      /**
+       * On shutdown (SIGTERM), how long running steps may finish (default 20);
+       * the rest are stopped and their runs released for another replica.
+       */
+      shutdownGraceSeconds?: number;
       /** Where shell steps get their per-run working directories (default: the OS temp dir). */
       workspaceDirectory?: string;
     };

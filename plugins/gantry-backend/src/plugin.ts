@@ -192,6 +192,9 @@ export const gantryPlugin = createBackendPlugin({
             engineConfig?.getOptionalNumber('maxConcurrentRuns'),
           leaseMs:
             (engineConfig?.getOptionalNumber('leaseSeconds') ?? 15) * 1000,
+          shutdownGraceMs:
+            (engineConfig?.getOptionalNumber('shutdownGraceSeconds') ?? 20) *
+            1000,
           policy: {
             profile: policyConfig?.getOptionalString('profile') as
               | SecurityProfile
@@ -409,6 +412,7 @@ export const gantryPlugin = createBackendPlugin({
               tenancy,
               environments,
               runs: store,
+              scheduler,
             })
           ).router,
         );

@@ -58,6 +58,12 @@ export interface EngineOptions {
   workspace?: string;
   leaseMs?: number;
   pollMs?: number;
+  /**
+   * How long stop() lets running steps finish (default 20 s). Steps still
+   * running then are stopped and handed over: their runs are released at
+   * once for another replica to resume, without waiting for the lease.
+   */
+  shutdownGraceMs?: number;
   /** Steps of one run executing at once. */
   maxParallelSteps?: number;
   /** Runs one worker executes at once. */
@@ -98,8 +104,12 @@ export class WorkflowValidationError extends Error {
   }
 }
 
-/** Another worker recorded this attempt first. */
+/** Another worker recorded this attempt first, or holds the run now. */
 class AttemptTakenError extends Error {}
+
+/** Abort reasons that hand a step over to another worker, recording nothing as its result. */
+const STOPPING = 'worker stopping';
+const LEASE_LOST = 'lease lost';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const now = () => new Date().toISOString();
@@ -121,8 +131,11 @@ export class WorkflowEngine {
   private readonly maxParallelSteps: number;
   private readonly maxConcurrentRuns: number;
   private readonly maxDepth: number;
+  private readonly shutdownGraceMs: number;
   private readonly active = new Map<string, Promise<void>>();
   private stopping = false;
+  /** Set when stop()'s grace period is over: running steps are handed over. */
+  private graceOver = false;
   private loop?: Promise<void>;
   private wake?: () => void;
   private readonly statusListeners: RunStatusListener[] = [];
@@ -141,6 +154,7 @@ export class WorkflowEngine {
     this.maxParallelSteps = options.maxParallelSteps ?? 4;
     this.maxConcurrentRuns = options.maxConcurrentRuns ?? 8;
     this.maxDepth = options.maxDepth ?? 5;
+    this.shutdownGraceMs = options.shutdownGraceMs ?? 20_000;
     options.approvals.onDecided(approval => this.onApprovalDecided(approval));
   }
 
@@ -283,15 +297,29 @@ export class WorkflowEngine {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.graceOver = false;
     this.loop = this.claimLoop();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Drains: claims no more runs and starts no more steps, lets running steps
+   * finish for up to `graceMs` (shutdownGraceMs), then stops the rest. Every
+   * unfinished run is released at once, its unfinished steps back to pending,
+   * so another replica resumes it without waiting for the lease to expire.
+   */
+  async stop(graceMs: number = this.shutdownGraceMs): Promise<void> {
     this.stopping = true;
     this.wake?.();
     await this.loop;
     this.loop = undefined;
-    await Promise.allSettled([...this.active.values()]);
+    const timer = setTimeout(() => {
+      this.graceOver = true;
+    }, graceMs);
+    try {
+      await Promise.allSettled([...this.active.values()]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Resolves when the run reaches a terminal state or waits for approval. */
@@ -322,7 +350,11 @@ export class WorkflowEngine {
             // counted with the claim, so replicas never overshoot it together
             this.options.policy?.maxConcurrentRuns,
           );
-          if (run) {
+          if (run && this.active.has(run.id)) {
+            // our own lease had lapsed (a late heartbeat) and we took the run
+            // again: it is still executing here, the claim only renewed it
+            claimed = true;
+          } else if (run) {
             claimed = true;
             const work = this.execute(run)
               .catch(error =>
@@ -352,12 +384,22 @@ export class WorkflowEngine {
     const { store } = this.options;
     const run = claimed;
     const redactor = new Redactor();
+    const running = new Map<string, Running>();
+    let leaseLost = false;
     const heartbeat = setInterval(() => {
       store
         .heartbeat(run.id, this.workerId, this.leaseMs)
+        .then(held => {
+          if (held || leaseLost) return;
+          // another worker holds the run now: stop our steps, write nothing more
+          leaseLost = true;
+          this.options.logger.warn(
+            `run ${run.id}: ${LEASE_LOST}, another worker took the run; stopping its steps here`,
+          );
+          running.forEach(r => r.controller.abort(new Error(LEASE_LOST)));
+        })
         .catch(() => undefined);
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
-    const running = new Map<string, Running>();
     try {
       const validation = this.validate(
         run.definition,
@@ -398,6 +440,10 @@ export class WorkflowEngine {
       await mkdir(workspace, { recursive: true });
 
       for (;;) {
+        if (leaseLost) {
+          await Promise.allSettled([...running.values()].map(r => r.promise));
+          return;
+        }
         const current = await store.getRun(run.id);
         const steps = await store.getSteps(run.id);
         const stepMap = new Map(steps.map(s => [s.stepId, s]));
@@ -446,6 +492,8 @@ export class WorkflowEngine {
             !isContinueOnFailure(byId.get(s.stepId)?.step),
         );
         let progressed = false;
+        // draining (stop): no new attempts; the run is handed over with them
+        let handOver = false;
         for (const record of steps) {
           if (record.status !== 'pending' || running.has(record.stepId))
             continue;
@@ -498,8 +546,12 @@ export class WorkflowEngine {
             continue;
           }
           if (running.size >= this.maxParallelSteps) continue;
+          if (this.stopping) {
+            handOver = true;
+            continue;
+          }
           const started = await this.startStep(run, record, redactor);
-          if (!started) return; // another worker owns this attempt: let go of the run
+          if (!started) return; // another worker owns this attempt or the run: let go of it
           progressed = true;
           const controller = new AbortController();
           const promise = this.runStep(
@@ -520,18 +572,24 @@ export class WorkflowEngine {
         }
         if (progressed) continue;
         if (running.size > 0) {
+          // grace period over: the finally below hands the running steps over
+          if (this.stopping && this.graceOver) return;
           await Promise.race([
             ...[...running.values()].map(r => r.promise),
             sleep(this.pollMs),
           ]);
           continue;
         }
+        if (handOver) return; // released below; another worker starts the steps
         const latest = await store.getSteps(run.id);
         if (latest.some(s => s.status === 'waiting_approval')) {
-          await store.updateRun(run.id, { status: 'waiting_approval' });
-          await this.emit(run, redactor, [
-            { type: 'run', data: { status: 'waiting_approval' } },
-          ]);
+          // only while a step still waits: a decision taken since we read the
+          // steps has made the run pending, and that must stand
+          if (await store.markWaitingForApproval(run.id)) {
+            await this.emit(run, redactor, [
+              { type: 'run', data: { status: 'waiting_approval' } },
+            ]);
+          }
           return; // holds no worker while it waits
         }
         if (latest.every(s => TERMINAL_STEP_STATUSES.includes(s.status))) {
@@ -571,8 +629,9 @@ export class WorkflowEngine {
       }
     } finally {
       clearInterval(heartbeat);
-      running.forEach(r => r.controller.abort(new Error('worker stopping')));
+      running.forEach(r => r.controller.abort(new Error(STOPPING)));
       await Promise.allSettled([...running.values()].map(r => r.promise));
+      // conditional on our claim: nothing happens when the lease was lost
       await store.releaseRun(run.id, this.workerId);
     }
   }
@@ -699,6 +758,10 @@ export class WorkflowEngine {
           },
         ],
         async s => {
+          // fenced: only while this worker holds the run (renews the lease too)
+          if (!(await s.heartbeat(run.id, this.workerId, this.leaseMs))) {
+            throw new AttemptTakenError(); // another worker took the run
+          }
           if (
             !(await s.startAttempt(run, record.stepId, attempt, this.workerId))
           ) {
@@ -920,17 +983,42 @@ export class WorkflowEngine {
     }
     await flushLogs();
 
-    const cancelled =
-      controller.signal.aborted &&
-      /cancel|stopping/.test(String(controller.signal.reason));
-    if (cancelled) {
+    const abortReason = controller.signal.aborted
+      ? String(controller.signal.reason)
+      : '';
+    if (abortReason.includes(LEASE_LOST)) {
+      return; // another worker owns the run: it records this attempt as interrupted
+    }
+    if (abortReason.includes(STOPPING)) {
+      // handed over: a new attempt on another worker, which may take the run at once
+      await this.emit(
+        run,
+        redactor,
+        [
+          {
+            type: 'step',
+            stepId: step.id,
+            data: { status: 'pending', handedOver: true, attempt },
+          },
+        ],
+        async s => {
+          await s.finishAttempt(run.id, step.id, attempt, {
+            status: 'interrupted',
+            error: 'the worker stopped (shutdown) before the step finished',
+          });
+          await s.updateStep(run.id, step.id, {
+            status: 'pending',
+            interruptions: record.interruptions + 1,
+          });
+        },
+      );
+      return;
+    }
+    if (/cancel/.test(abortReason)) {
       await store.finishAttempt(run.id, step.id, attempt, {
         status: 'cancelled',
         error: failure?.message,
       });
-      if (String(controller.signal.reason).includes('stopping')) {
-        return; // the run stays claimable; the next worker re-runs the step
-      }
       await this.emit(
         run,
         redactor,
@@ -946,23 +1034,30 @@ export class WorkflowEngine {
       return;
     }
     if (!failure && result?.waitForApproval) {
-      await store.finishAttempt(run.id, step.id, attempt, {
-        status: 'succeeded',
-      });
       const wait = result.waitForApproval;
-      const approval = await this.options.approvals.request({
-        tenant: run.tenant,
-        runId: run.id,
-        stepId: step.id,
-        message: redactor.redact(wait.message),
-        approvers: wait.approvers,
-        requiredApprovals: wait.requiredApprovals,
-        expiresAt:
-          wait.expiresInSeconds === undefined
-            ? undefined
-            : new Date(Date.now() + wait.expiresInSeconds * 1000),
-        requestedBy: run.createdBy,
-      });
+      // an attempt interrupted after requesting left its request pending: reuse it
+      const earlier = (
+        await this.options.approvals.list({
+          runId: run.id,
+          status: 'pending',
+          limit: 100,
+        })
+      ).items.find(a => a.stepId === step.id);
+      const approval =
+        earlier ??
+        (await this.options.approvals.request({
+          tenant: run.tenant,
+          runId: run.id,
+          stepId: step.id,
+          message: redactor.redact(wait.message),
+          approvers: wait.approvers,
+          requiredApprovals: wait.requiredApprovals,
+          expiresAt:
+            wait.expiresInSeconds === undefined
+              ? undefined
+              : new Date(Date.now() + wait.expiresInSeconds * 1000),
+          requestedBy: run.createdBy,
+        }));
       await this.emit(
         run,
         redactor,
@@ -974,6 +1069,9 @@ export class WorkflowEngine {
           },
         ],
         async s => {
+          await s.finishAttempt(run.id, step.id, attempt, {
+            status: 'succeeded',
+          });
           await s.updateStep(run.id, step.id, {
             status: 'waiting_approval',
             outputs: { approval_id: approval.id },

@@ -6,6 +6,7 @@ import {
   GantryStepContext,
   StepFailedError,
 } from '@internal/plugin-gantry-node';
+import { killGroupOnExit } from './reaper';
 
 /** Caps that keep one chatty step from filling the database. */
 export const PROCESS_LIMITS = {
@@ -86,6 +87,9 @@ export async function runProcess(
     env: options.env ?? baseEnv(ctx),
   });
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  // killed with the backend should it die before the step ends
+  const forget =
+    child.pid === undefined ? () => undefined : killGroupOnExit(child.pid);
 
   let killTimer: NodeJS.Timeout | undefined;
   const killGroup = () => {
@@ -154,6 +158,7 @@ export async function runProcess(
         // no such group: all gone
       }
     }
+    forget();
   }
 }
 

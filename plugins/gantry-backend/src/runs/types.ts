@@ -142,6 +142,24 @@ export type RunPatch = Partial<
   >
 >;
 
+/** A finished run as other domains read it (analytics' catch-up). */
+export interface FinishedRun {
+  id: string;
+  tenant: string;
+  workflowName: string;
+  workflowRef?: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  error?: string;
+  startedAt?: string;
+  finishedAt: string;
+}
+
+/** A position in the order of finished runs: by finish time, then id. */
+export interface FinishedRunCursor {
+  finishedAt: string;
+  id: string;
+}
+
 /** Persistence of runs, steps, attempts and events. */
 export interface RunStore {
   /** Runs `fn` with a store whose writes commit together or not at all. */
@@ -166,6 +184,8 @@ export interface RunStore {
   /** Extends the lease; false when another worker took the run. */
   heartbeat(runId: string, worker: string, leaseMs: number): Promise<boolean>;
   releaseRun(runId: string, worker: string): Promise<void>;
+  /** Sets the run waiting_approval if one of its steps waits for approval; false otherwise. */
+  markWaitingForApproval(runId: string): Promise<boolean>;
   updateRun(runId: string, patch: RunPatch): Promise<void>;
   updateStep(runId: string, stepId: string, patch: StepPatch): Promise<void>;
   /** Records an attempt before it runs; false when that attempt exists already. */
@@ -200,4 +220,13 @@ export interface RunStore {
     afterId: number,
     limit: number,
   ): Promise<RunEvent[]>;
+  /**
+   * Up to `limit` runs of any tenant that finished after `after` (all when
+   * undefined) and, with `before`, before that time; oldest first.
+   */
+  finishedSince(
+    after: FinishedRunCursor | undefined,
+    limit: number,
+    before?: string,
+  ): Promise<FinishedRun[]>;
 }
