@@ -412,7 +412,6 @@ export const gantryPlugin = createBackendPlugin({
               tenancy,
               environments,
               runs: store,
-              scheduler,
             })
           ).router,
         );
