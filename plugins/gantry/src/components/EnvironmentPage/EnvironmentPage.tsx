@@ -19,6 +19,7 @@ import { formatTime } from '../common/ApprovalSubject';
 import { shortHash, words } from '../EnvironmentChips/EnvironmentChips';
 import { EnvironmentCard } from '../EnvironmentCard';
 import { useEnvironmentsPaths } from '../EnvironmentsRoutes/paths';
+import { EnvironmentSync } from '../EnvironmentSync';
 import { PromotionsHistory } from '../PromotionsHistory';
 import { SnapshotsList } from '../SnapshotsList';
 import { WorkflowDefinitionDialog } from './WorkflowDefinitionDialog';
@@ -98,6 +99,14 @@ export function EnvironmentPage(props: { tenant?: string }) {
               ),
             },
           ]}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <EnvironmentSync
+          environmentId={env.id}
+          environmentName={env.name}
+          tenant={tenant}
+          onSynced={state.retry}
         />
       </Grid>
       <Grid item xs={12}>

@@ -9,6 +9,7 @@ import {
 import { Route, Routes } from 'react-router-dom';
 import { SWRConfig } from 'swr';
 import { GantryApi, gantryApiRef } from '../../api';
+import { DriftApi, gantryDriftApiRef } from '../../api/DriftApi';
 import {
   Environment,
   EnvironmentDetail,
@@ -21,12 +22,14 @@ import { rootRouteRef } from '../../routes';
 /**
  * Renders `element` at `path` (under /gantry/environments) with a mocked
  * environments API, a single-tenant Gantry API and the given permission
- * decision.
+ * decision; the drift API (an environment page's syncs) has no jobs and an
+ * empty inventory unless given.
  */
 export function renderEnvironments(
   element: ReactNode,
   options: {
     api: Partial<EnvironmentsApi>;
+    drift?: Partial<DriftApi>;
     allow?: boolean;
     path?: string;
     at?: string;
@@ -39,10 +42,16 @@ export function renderEnvironments(
       tenants: ['default'],
     }),
   };
+  const drift: Partial<DriftApi> = {
+    listSyncJobs: async () => ({ items: [] }),
+    getInventory: async () => ({ credentials: [], tags: [], executions: [] }),
+    ...options.drift,
+  };
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [gantryEnvironmentsApiRef, options.api as EnvironmentsApi],
+        [gantryDriftApiRef, drift as DriftApi],
         [gantryApiRef, gantry as GantryApi],
         [
           permissionApiRef,

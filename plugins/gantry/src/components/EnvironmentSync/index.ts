@@ -1,0 +1,1 @@
+export { EnvironmentSync } from './EnvironmentSync';
