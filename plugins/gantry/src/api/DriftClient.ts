@@ -1,5 +1,4 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   DriftApi,
   DriftPolicy,
@@ -9,6 +8,7 @@ import {
   SyncScope,
 } from './DriftApi';
 import { TenantOption } from './EnvironmentsApi';
+import { gantryRequest } from './gantryRequest';
 
 const e = encodeURIComponent;
 
@@ -157,33 +157,13 @@ export class DriftClient implements DriftApi {
     );
   }
 
-  private async call(
+  private call(
     method: string,
     path: string,
     /** Query parameters; unset ones are left out. */
-    query: object,
+    query: object = {},
     body?: unknown,
   ): Promise<any> {
-    const baseUrl = await this.deps.discoveryApi.getBaseUrl('gantry');
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query) as [string, unknown][]) {
-      if (value !== undefined && value !== '') params.set(key, String(value));
-    }
-    const qs = params.toString();
-    const response = await this.deps.fetchApi.fetch(
-      `${baseUrl}${path}${qs ? `?${qs}` : ''}`,
-      {
-        method,
-        headers:
-          body === undefined
-            ? undefined
-            : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      },
-    );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return response.json();
+    return gantryRequest(this.deps, method, path, query, body);
   }
 }
