@@ -15,8 +15,10 @@ Commands:
             app on http://localhost:3000, backend on http://localhost:7007,
             SQLite under .data/, guest sign-in, demo catalog and providers.
   test      Install dependencies and run all tests: type check, lint, unit and
-            integration tests (SQLite), and a headless-chromium smoke test of
-            the running portal. Installs Debian chromium when it is missing.
+            integration tests (SQLite; the n8n adapter's against a real n8n
+            that scripts/n8n.sh installs into tools/n8n), and a
+            headless-chromium smoke test of the running portal. Installs
+            Debian chromium when it is missing.
   install   Only install dependencies.
   --help    Show this help.
 USAGE
@@ -52,6 +54,8 @@ case "${1:-}" in
     yarn lint
     yarn prettier --check .
     echo "== unit and integration tests"
+    # the n8n adapter's tests start a real n8n (tools/n8n, installed with npm)
+    bash scripts/n8n.sh install
     CI=true yarn test
     echo "== browser smoke test"
     ensure_chromium
