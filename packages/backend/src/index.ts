@@ -36,7 +36,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
-// Gantry itself
+// Gantry itself, and its n8n environment adapter
 backend.add(import('@internal/plugin-gantry-backend'));
+backend.add(import('@internal/plugin-gantry-backend-module-n8n'));
 
 backend.start();
