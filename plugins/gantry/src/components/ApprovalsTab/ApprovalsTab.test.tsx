@@ -105,6 +105,25 @@ describe('ApprovalsTab', () => {
     ).toHaveAttribute('href', '/gantry/environments/promotions/prom_7');
   });
 
+  it('links a drift action to its incident', async () => {
+    const drift: Approval = {
+      ...SHIP,
+      id: 'apr_3',
+      subject: { kind: 'drift_action', id: 'inc_4/extend_ttl' },
+      runId: undefined,
+      stepId: undefined,
+      message:
+        'extend ttl drift incident "Drift in production: deploy" by 24 h?',
+    };
+    await renderWith({ getInbox: async () => ({ items: [drift] }) });
+    const row = (await screen.findByText(/extend ttl drift incident/)).closest(
+      'tr',
+    )!;
+    expect(
+      within(row).getByRole('link', { name: 'extend ttl incident inc_4' }),
+    ).toHaveAttribute('href', '/gantry/environments/drift/incidents/inc_4');
+  });
+
   it('posts the decision with the comment typed in the dialog, then refreshes', async () => {
     const decideApproval = jest.fn(async () => ({
       ...SHIP,

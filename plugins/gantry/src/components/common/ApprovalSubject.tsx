@@ -12,7 +12,7 @@ const KINDS: Record<string, string> = {
 
 /**
  * What an approval decides on: a run step links to its run page, a promotion
- * to its page with the diff and gate results.
+ * to its page with the diff and gate results, a drift action to its incident.
  */
 export function ApprovalSubject({ approval }: { approval: Approval }) {
   const root = useRouteRef(rootRouteRef)();
@@ -25,6 +25,15 @@ export function ApprovalSubject({ approval }: { approval: Approval }) {
     return (
       <Link to={`${root}/environments/promotions/${subject.id}`}>
         promotion {subject.id}
+      </Link>
+    );
+  }
+  if (subject.kind === 'drift_action') {
+    // the subject is `<incident id>/<action>`
+    const [incident, action = ''] = subject.id.split('/');
+    return (
+      <Link to={`${root}/environments/drift/incidents/${incident}`}>
+        {action.replace('_', ' ')} incident {incident}
       </Link>
     );
   }
