@@ -40,8 +40,15 @@ describe('admin policy at run time', () => {
     });
     t.engine.start();
     try {
+      // a literal URL is refused at validation; one built from values, here
+      await expect(
+        submitter(t)(
+          'name: out\nsteps:\n  - id: h\n    type: http\n    config:\n      url: http://169.254.169.254/latest/meta-data\n',
+        ),
+      ).rejects.toThrow(WorkflowValidationError);
       const run = await submitter(t)(
-        'name: out\nsteps:\n  - id: h\n    type: http\n    config:\n      url: http://169.254.169.254/latest/meta-data\n',
+        'name: out\nsteps:\n  - id: h\n    type: http\n    config:\n      url: http://${workflow.HOST}/latest/meta-data\n',
+        { context: { variables: { HOST: '169.254.169.254' } } },
       );
       await t.engine.waitFor(run.id);
       expect((await t.store.getSteps(run.id))[0].error).toBe(

@@ -128,6 +128,43 @@ export const workflowExecutor: GantryStepExecutor<{
 
 const BODY_CAP = 64 * 1024;
 
+const MAX_REDIRECTS = 5;
+
+/**
+ * fetch, following redirects itself so that every hop passes the outbound
+ * policy (fetch's own following would let an allowed host send the request
+ * on to any address, loopback or metadata included).
+ */
+export async function fetchWithinPolicy(
+  url: string,
+  init: RequestInit,
+  checkOutbound: ((url: string) => void) | undefined,
+): Promise<Response> {
+  let current = url;
+  let request = init;
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(current, { ...request, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || !location)
+      return response;
+    await response.body?.cancel().catch(() => undefined);
+    if (hop >= MAX_REDIRECTS)
+      throw new StepFailedError(
+        `${current} redirected more than ${MAX_REDIRECTS} times`,
+      );
+    const next = new URL(location, current).toString();
+    checkOutbound?.(next);
+    // as fetch does: 303, and 301/302 after a POST, continue as a GET without a body
+    if (
+      response.status === 303 ||
+      ([301, 302].includes(response.status) && request.method === 'POST')
+    ) {
+      request = { ...request, method: 'GET', body: undefined };
+    }
+    current = next;
+  }
+}
+
 async function readCapped(response: Response): Promise<string> {
   const text = await response.text();
   return text.length > BODY_CAP ? text.slice(0, BODY_CAP) : text;
@@ -164,7 +201,7 @@ export const httpExecutor: GantryStepExecutor<z.infer<typeof httpSchema>> = {
           'application/json';
     }
     ctx.log(`${method} ${url}`);
-    const response = await fetch(url, init);
+    const response = await fetchWithinPolicy(url, init, ctx.checkOutbound);
     const text = await readCapped(response);
     ctx.log(`→ ${response.status}`);
     const ok = expectStatus
@@ -216,12 +253,11 @@ export const webhookExecutor: GantryStepExecutor<
     };
     if (ctx.config.secret)
       headers['x-gantry-signature'] = signWebhook(body, ctx.config.secret);
-    const response = await fetch(ctx.config.url, {
-      method: 'POST',
-      body,
-      headers,
-      signal: ctx.signal,
-    });
+    const response = await fetchWithinPolicy(
+      ctx.config.url,
+      { method: 'POST', body, headers, signal: ctx.signal },
+      ctx.checkOutbound,
+    );
     ctx.log(`POST ${ctx.config.url} → ${response.status}`);
     if (!response.ok) {
       throw new StepFailedError(

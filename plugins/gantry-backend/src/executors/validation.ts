@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { z } from 'zod';
 import { parseDurationSeconds } from '@internal/plugin-gantry-common';
+import { fetchWithinPolicy } from './basic';
 import {
   GantryStepExecutor,
   StepFailedError,
@@ -53,11 +54,14 @@ async function probe(
   c: Check,
   timeoutMs: number,
   signal: AbortSignal,
+  checkOutbound?: (url: string) => void,
 ): Promise<string> {
   if (c.http) {
-    const response = await fetch(c.http, {
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    });
+    const response = await fetchWithinPolicy(
+      c.http,
+      { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) },
+      checkOutbound,
+    );
     await response.arrayBuffer();
     const ok = c.expectStatus
       ? c.expectStatus.includes(response.status)
@@ -101,7 +105,12 @@ export const validationExecutor: GantryStepExecutor<z.infer<typeof schema>> = {
     for (const c of checks) {
       for (let attempt = 1; ; attempt++) {
         try {
-          results[c.name] = await probe(c, timeoutMs, ctx.signal);
+          results[c.name] = await probe(
+            c,
+            timeoutMs,
+            ctx.signal,
+            ctx.checkOutbound,
+          );
           ctx.log(`✔ ${c.name}: ${results[c.name]}`);
           break;
         } catch (error) {

@@ -5,6 +5,7 @@ import {
   GantryStepExecutor,
   StepFailedError,
 } from '@internal/plugin-gantry-node';
+import { fetchWithinPolicy } from './basic';
 
 const schema = z.looseObject({
   address: z.url().optional(),
@@ -51,15 +52,19 @@ async function vault(
     );
   }
   ctx.checkOutbound?.(address);
-  const response = await fetch(`${address.replace(/\/+$/, '')}/v1/${path}`, {
-    method,
-    headers: {
-      'x-vault-token': token,
-      ...(body ? { 'content-type': 'application/json' } : {}),
+  const response = await fetchWithinPolicy(
+    `${address.replace(/\/+$/, '')}/v1/${path}`,
+    {
+      method,
+      headers: {
+        'x-vault-token': token,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: ctx.signal,
     },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: ctx.signal,
-  });
+    ctx.checkOutbound,
+  );
   if (response.status === 404 && method === 'GET') return undefined;
   if (!response.ok)
     throw new StepFailedError(

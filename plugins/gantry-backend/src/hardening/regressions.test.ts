@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { hardeningDatabase } from './__testUtils__/database';
 import {
   HardeningBackend,
@@ -75,5 +77,79 @@ describe(`refusals found by fuzzing, on ${database.id}`, () => {
     });
     expect(res.status).toBe(400);
     expect(res.json.errors[0]).toMatchObject({ code: 'yaml', line: 1 });
+  });
+});
+
+describe(`outbound policy holds for redirects and literal URLs (security sweep), on ${database.id}`, () => {
+  let backend: HardeningBackend;
+  let target: http.Server;
+  let redirector: http.Server;
+  const hits: string[] = [];
+  const portOf = (s: http.Server) => (s.address() as AddressInfo).port;
+  beforeAll(async () => {
+    target = http.createServer((req, res) => {
+      hits.push(req.url!);
+      res.end('reached');
+    });
+    redirector = http.createServer((_req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${portOf(target)}/` });
+      res.end();
+    });
+    await new Promise<void>(r => target.listen(0, '127.0.0.1', r));
+    await new Promise<void>(r => redirector.listen(0, '127.0.0.1', r));
+    backend = await startHardeningBackend({
+      knex: await database.init(),
+      config: { policy: { allowedOutboundDomains: ['localhost'] } },
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    target.close();
+    redirector.close();
+  });
+
+  it.each(['http', 'notify.webhook'])(
+    'a %s step to an allowed host that redirects elsewhere fails on the policy and never reaches the other address',
+    async type => {
+      const started = await backend.call('POST', '/runs', {
+        user: 'carl',
+        body: {
+          definition: `name: redirect\nsteps:\n  - id: call\n    type: ${type}\n    config:\n      url: http://localhost:${portOf(
+            redirector,
+          )}/\n`,
+        },
+      });
+      expect(started.status).toBe(201);
+      let run: any;
+      for (let i = 0; i < 500; i++) {
+        run = (
+          await backend.call('GET', `/runs/${started.json.id}`, {
+            user: 'carl',
+          })
+        ).json;
+        if (['succeeded', 'failed'].includes(run.status)) break;
+        await new Promise(r => setTimeout(r, 20));
+      }
+      expect(run.status).toBe('failed');
+      expect(run.steps[0].error).toMatch(
+        /allowedOutboundDomains: http:\/\/127\.0\.0\.1/,
+      );
+      expect(hits).toEqual([]);
+    },
+  );
+
+  it('a step whose literal URL the policy does not allow is refused before anything runs, naming the rule', async () => {
+    const res = await backend.call('POST', '/runs', {
+      user: 'carl',
+      body: {
+        profile: 'plan_only',
+        definition:
+          'name: ssrf\nsteps:\n  - id: call\n    type: http\n    config:\n      url: http://169.254.169.254/latest/meta-data/\n',
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toMatch(
+      /policy allowedOutboundDomains: step 'call' calls http:\/\/169\.254\.169\.254/,
+    );
   });
 });

@@ -99,7 +99,7 @@ export function outboundAllowed(
 }
 
 export interface PolicyViolation {
-  rule: 'profile' | 'allowedStepTypes' | 'maxSteps';
+  rule: 'profile' | 'allowedStepTypes' | 'maxSteps' | 'allowedOutboundDomains';
   message: string;
   /** Index of the offending step, when one step is at fault. */
   stepIndex?: number;
@@ -146,6 +146,24 @@ export function checkPolicy(
         }', which runs code; restricted allows only ${[
           ...RESTRICTED_SAFE_STEP_TYPES,
         ].join(', ')}`,
+      });
+    }
+    // a literal destination is checked before anything runs; one built from
+    // references is checked when the step runs
+    const url = step.config?.url;
+    if (
+      typeof url === 'string' &&
+      !/\$\{|\{\{/.test(url) &&
+      !outboundAllowed(url, policy.allowedOutboundDomains)
+    ) {
+      violations.push({
+        rule: 'allowedOutboundDomains',
+        stepIndex,
+        message: `policy allowedOutboundDomains: step '${
+          step.id
+        }' calls ${url}, which is not an allowed destination (allowed: ${policy.allowedOutboundDomains!.join(
+          ', ',
+        )})`,
       });
     }
   });
