@@ -17,6 +17,7 @@ import {
 } from '../../api/EnvironmentsApi';
 import { formatTime } from '../common/ApprovalSubject';
 import { shortHash, words } from '../EnvironmentChips/EnvironmentChips';
+import { DriftChecks } from '../DriftChecks';
 import { EnvironmentCard } from '../EnvironmentCard';
 import { useEnvironmentsPaths } from '../EnvironmentsRoutes/paths';
 import { EnvironmentSync } from '../EnvironmentSync';
@@ -100,6 +101,9 @@ export function EnvironmentPage(props: { tenant?: string }) {
             },
           ]}
         />
+      </Grid>
+      <Grid item xs={12}>
+        <DriftChecks environmentId={env.id} tenant={tenant} />
       </Grid>
       <Grid item xs={12}>
         <EnvironmentSync

@@ -22,8 +22,8 @@ import { rootRouteRef } from '../../routes';
 /**
  * Renders `element` at `path` (under /gantry/environments) with a mocked
  * environments API, a single-tenant Gantry API and the given permission
- * decision; the drift API (an environment page's syncs) has no jobs and an
- * empty inventory unless given.
+ * decision; the drift API (an environment page's checks and syncs) has no
+ * checks, no jobs and an empty inventory unless given.
  */
 export function renderEnvironments(
   element: ReactNode,
@@ -44,6 +44,7 @@ export function renderEnvironments(
   };
   const drift: Partial<DriftApi> = {
     listSyncJobs: async () => ({ items: [] }),
+    listChecks: async () => ({ items: [] }),
     getInventory: async () => ({ credentials: [], tags: [], executions: [] }),
     ...options.drift,
   };

@@ -1,0 +1,1 @@
+export { DriftChecks } from './DriftChecks';
