@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import {
   gantryReadPermission,
   gantryRunCreatePermission,
@@ -17,6 +18,17 @@ const specQuery = z.object({
   ...tenantQuery,
 });
 const listQuery = z.object({ ...pageQuery, ...tenantQuery });
+
+/** A spec sent as JSON, as YAML text; too deep a document is a 400, not a stack overflow. */
+function specText(body: unknown): string {
+  try {
+    return stringify(body);
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new InputError('the spec is nested too deeply');
+    throw error;
+  }
+}
 
 /** `/specs`, `/deployments`, `/applications`: Score deployments and their resources. */
 export function createDeploymentsRouter(options: {
@@ -43,7 +55,7 @@ export function createDeploymentsRouter(options: {
     const caller = await tenancy.authorize(req, gantryRunCreatePermission);
     const query = parseInput(specQuery, req.query, 'query');
     const spec =
-      typeof req.body === 'string' ? req.body : stringify(req.body ?? {});
+      typeof req.body === 'string' ? req.body : specText(req.body ?? {});
     const tenant = await tenancy.tenantFor(caller, query.tenant);
     try {
       const deployment = await deployments.deploy({

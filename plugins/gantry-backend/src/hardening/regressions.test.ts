@@ -70,6 +70,16 @@ describe(`refusals found by fuzzing, on ${database.id}`, () => {
     );
   });
 
+  it('a Score spec sent as JSON nested thousands deep is a 400, not a stack overflow', async () => {
+    const res = await backend.call('POST', '/specs', {
+      user: 'carl',
+      text: `{"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(problemWith(res)).toBeUndefined();
+    expect(res.json.error.message).toBe('the spec is nested too deeply');
+  });
+
   it('so is a workflow', async () => {
     const res = await backend.call('POST', '/runs', {
       user: 'carl',
