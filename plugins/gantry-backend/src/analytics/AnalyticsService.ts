@@ -7,8 +7,15 @@ import {
   LastFailure,
   WorkflowAnalytics,
 } from '@internal/plugin-gantry-common';
-import { AnalyticsStore, RunFact, Scope, Totals } from './AnalyticsStore';
-import { deltasOf, figuresOf, insightsOf, statusOf } from './figures';
+import {
+  AnalyticsStore,
+  emptyTotals,
+  RunFact,
+  Scope,
+  Totals,
+} from './AnalyticsStore';
+import { deltasOf, figuresFor, insightsOf, statusOf } from './figures';
+import { PERCENTILE_MAX_RELATIVE_ERROR } from './histogram';
 import { rangesOf, WINDOWS } from './windows';
 
 /** What analytics reads of the environments domain (its service, never its tables). */
@@ -22,6 +29,30 @@ export interface EnvironmentHealthSource {
     }>
   >;
 }
+
+/**
+ * How exact the percentiles of a response are. Counts, success rates and
+ * averages are always exact; p50/p95 of a group of more than `exactLimit`
+ * runs are estimated from a duration histogram, within
+ * `percentileMaxRelativeError` of the exact nearest-rank value.
+ */
+export interface PercentileAccuracy {
+  percentileMaxRelativeError: number;
+  /** Groups of up to this many runs get exact percentiles. */
+  exactPercentilesUpTo: number;
+}
+
+export type SummaryResponse = AnalyticsSummary &
+  PercentileAccuracy & {
+    /** Whether p50/p95 of `current` / `previous` are estimates. */
+    percentilesApproximate: { current: boolean; previous: boolean };
+  };
+
+/** A row's p50/p95 are estimates (see PercentileAccuracy). */
+export type Approximate<T> = T & { percentilesApproximate: boolean };
+
+/** Groups of at most this many runs get exact percentiles by default. */
+export const EXACT_PERCENTILES_UP_TO = 200;
 
 export interface AnalyticsQuery {
   tenant: string;
@@ -38,7 +69,20 @@ export interface PageQuery {
 }
 
 const NO_ENVIRONMENT = '(none)';
+
 const iso = (ms: number) => new Date(ms).toISOString();
+
+function failureOf(row: any): LastFailure | undefined {
+  return row
+    ? {
+        runId: row.run_id,
+        workflow: row.workflow,
+        environment: row.environment ?? undefined,
+        finishedAt: iso(Number(row.finished_at)),
+        error: row.error ?? undefined,
+      }
+    : undefined;
+}
 
 function pageOfList<T>(
   window: AnalyticsWindow,
@@ -64,13 +108,26 @@ function pageOfList<T>(
  * own facts.
  */
 export class AnalyticsService {
+  private readonly exactLimit: number;
+
   constructor(
     private readonly store: AnalyticsStore,
     private readonly environmentSource?: EnvironmentHealthSource,
-  ) {}
+    options: { exactPercentilesUpTo?: number } = {},
+  ) {
+    this.exactLimit = options.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
+  }
 
+  /** Records a finished run once; true when it was new. */
   record(fact: RunFact, options?: { replace?: boolean }) {
     return this.store.record(fact, options);
+  }
+
+  get accuracy(): PercentileAccuracy {
+    return {
+      percentileMaxRelativeError: PERCENTILE_MAX_RELATIVE_ERROR,
+      exactPercentilesUpTo: this.exactLimit,
+    };
   }
 
   private scopes(q: AnalyticsQuery) {
@@ -92,33 +149,28 @@ export class AnalyticsService {
     totals: Totals,
   ): Promise<LastFailure | undefined> {
     if (totals.lastFailedAt === undefined) return undefined;
-    const row = await this.store.factAt(scope, totals.lastFailedAt, 'failed');
-    return row
-      ? {
-          runId: row.run_id,
-          workflow: row.workflow,
-          environment: row.environment ?? undefined,
-          finishedAt: iso(totals.lastFailedAt),
-          error: row.error ?? undefined,
-        }
-      : undefined;
+    return failureOf(
+      await this.store.factAt(scope, totals.lastFailedAt, 'failed'),
+    );
   }
 
-  async summary(q: AnalyticsQuery): Promise<AnalyticsSummary> {
+  async summary(q: AnalyticsQuery): Promise<SummaryResponse> {
     const { current, previous } = this.scopes(q);
     const { bucketMs } = WINDOWS[q.window];
-    const [nowTotals, beforeTotals, buckets, byWorkflow] = await Promise.all([
+    const [nowTotals, beforeTotals, byWorkflow] = await Promise.all([
       this.store.totals(current),
       this.store.totals(previous),
-      this.store.series(current, bucketMs),
       this.store.totalsBy(current, 'workflow'),
     ]);
-    const [now, before, lastFailure] = await Promise.all([
-      figuresOf(this.store, current, nowTotals),
-      figuresOf(this.store, previous, beforeTotals),
+    const options = { exactLimit: this.exactLimit };
+    const [[now], [before], lastFailure, buckets] = await Promise.all([
+      figuresFor(this.store, current, [nowTotals], options),
+      figuresFor(this.store, previous, [beforeTotals], options),
       this.lastFailure(current, nowTotals),
+      // a large window's sparkline from the hour rollups
+      this.store.series(current, bucketMs, nowTotals.runs > this.exactLimit),
     ]);
-    const deltas = deltasOf(now, before);
+    const deltas = deltasOf(now.figures, before.figures);
     const failingWorkflows = byWorkflow.filter(w => w.failed > 0).length;
     const byBucket = new Map(buckets.map(b => [b.bucket, b]));
     const count = Math.ceil((current.to - current.from) / bucketMs);
@@ -127,13 +179,18 @@ export class AnalyticsService {
       window: q.window,
       from: iso(current.from),
       to: iso(current.to),
-      current: now,
-      previous: before,
+      current: now.figures,
+      previous: before.figures,
+      ...this.accuracy,
+      percentilesApproximate: {
+        current: now.approximate,
+        previous: before.approximate,
+      },
       deltas,
-      status: statusOf(now.successRate),
+      status: statusOf(now.figures.successRate),
       failingWorkflows,
       lastFailure,
-      insights: insightsOf(now, deltas, failingWorkflows),
+      insights: insightsOf(now.figures, deltas, failingWorkflows),
       bucketMs,
       series: Array.from({ length: count }, (_, i) => {
         const b = byBucket.get(i);
@@ -152,28 +209,39 @@ export class AnalyticsService {
   async workflows(
     q: AnalyticsQuery,
     page: PageQuery,
-  ): Promise<AnalyticsPage<WorkflowAnalytics>> {
+  ): Promise<
+    AnalyticsPage<Approximate<WorkflowAnalytics>> & PercentileAccuracy
+  > {
     const { current } = this.scopes(q);
     const groups = (await this.store.totalsBy(current, 'workflow')).sort(
       (a, b) => b.runs - a.runs || String(a.key).localeCompare(String(b.key)),
     );
     const { offset, ...result } = pageOfList(q.window, groups, page);
-    const items = await Promise.all(
-      result.items.map(async totals => {
-        const scope = { ...current, workflow: String(totals.key) };
-        const [figures, lastFailure] = await Promise.all([
-          figuresOf(this.store, scope, totals),
-          this.lastFailure(scope, totals),
-        ]);
-        return {
-          workflow: String(totals.key),
-          ...figures,
-          lastRunAt: iso(totals.lastAt!),
-          lastFailure,
-        };
+    const [figures, failures] = await Promise.all([
+      figuresFor(this.store, current, result.items, {
+        by: 'workflow',
+        exactLimit: this.exactLimit,
       }),
-    );
-    return { ...result, items };
+      this.store.factsAt(
+        current,
+        result.items.flatMap(t => t.lastFailedAt ?? []),
+      ),
+    ]);
+    const items = result.items.map((totals, i) => ({
+      workflow: String(totals.key),
+      ...figures[i].figures,
+      percentilesApproximate: figures[i].approximate,
+      lastRunAt: iso(totals.lastAt!),
+      lastFailure: failureOf(
+        failures.find(
+          f =>
+            f.status === 'failed' &&
+            f.workflow === totals.key &&
+            Number(f.finished_at) === totals.lastFailedAt,
+        ),
+      ),
+    }));
+    return { ...result, ...this.accuracy, items };
   }
 
   /** Error groups of the window, most frequent first. */
@@ -188,21 +256,19 @@ export class AnalyticsService {
       q.tenant,
       result.items.map(g => g.id),
     );
-    const items = await Promise.all(
-      result.items.map(async group => {
-        const detail = details.get(group.id);
-        return {
-          id: group.id,
-          pattern: detail?.pattern ?? '',
-          sample: detail?.sample ?? '',
-          count: group.count,
-          firstSeen: iso(Number(detail?.first_seen ?? group.lastSeen)),
-          lastSeen: iso(group.lastSeen),
-          affectedWorkflows: group.affectedWorkflows,
-          workflows: await this.store.workflowsOfGroup(current, group.id, 5),
-        };
-      }),
-    );
+    const items = result.items.map(group => {
+      const detail = details.get(group.id);
+      return {
+        id: group.id,
+        pattern: detail?.pattern ?? '',
+        sample: detail?.sample ?? '',
+        count: group.count,
+        firstSeen: iso(Number(detail?.first_seen ?? group.lastSeen)),
+        lastSeen: iso(group.lastSeen),
+        affectedWorkflows: group.workflows.length,
+        workflows: group.workflows.slice(0, 5),
+      };
+    });
     return { ...result, items };
   }
 
@@ -210,7 +276,9 @@ export class AnalyticsService {
    * Per environment: the runs' figures and the environment's own heartbeat.
    * Environments without runs in the window are listed too.
    */
-  async environments(q: AnalyticsQuery): Promise<EnvironmentAnalytics[]> {
+  async environments(
+    q: AnalyticsQuery,
+  ): Promise<Array<Approximate<EnvironmentAnalytics>>> {
     const { current } = this.scopes({ ...q, environment: undefined });
     const [groups, known] = await Promise.all([
       this.store.totalsBy(current, 'environment'),
@@ -220,38 +288,44 @@ export class AnalyticsService {
     const names = [
       ...new Set([...known.map(e => e.name), ...byName.keys()]),
     ].sort();
-    return Promise.all(
-      names.map(async name => {
-        const env = known.find(e => e.name === name);
-        const totals = byName.get(name) ?? this.emptyTotals();
-        const scope = {
-          ...current,
-          environment: name === NO_ENVIRONMENT ? null : name,
-        };
-        const [figures, lastFailure, last] = await Promise.all([
-          figuresOf(this.store, scope, totals),
-          this.lastFailure(scope, totals),
-          totals.lastAt === undefined
-            ? undefined
-            : this.store.factAt(scope, totals.lastAt),
-        ]);
-        return {
-          environment: name,
-          ...figures,
-          health: env?.health,
-          healthMessage: env?.healthMessage,
-          healthCheckedAt: env?.healthCheckedAt,
-          status: statusOf(figures.successRate),
-          lastRunAt:
-            totals.lastAt === undefined ? undefined : iso(totals.lastAt),
-          lastRunStatus: last?.status,
-          lastFailure,
-        };
+    const rows = names.map(name => ({
+      ...(byName.get(name) ?? emptyTotals()),
+      key: name === NO_ENVIRONMENT ? null : name,
+    }));
+    const [figures, facts] = await Promise.all([
+      figuresFor(this.store, current, rows, {
+        by: 'environment',
+        exactLimit: this.exactLimit,
       }),
-    );
-  }
-
-  private emptyTotals(): Totals {
-    return { runs: 0, succeeded: 0, failed: 0, cancelled: 0, durationSum: 0 };
+      this.store.factsAt(
+        current,
+        rows.flatMap(t => [t.lastAt ?? [], t.lastFailedAt ?? []].flat()),
+      ),
+    ]);
+    return names.map((name, i) => {
+      const env = known.find(e => e.name === name);
+      const totals = rows[i];
+      const at = (time: number | undefined, status?: string) =>
+        facts.find(
+          f =>
+            (f.environment ?? null) === totals.key &&
+            Number(f.finished_at) === time &&
+            (!status || f.status === status),
+        );
+      const lastFailure = failureOf(at(totals.lastFailedAt, 'failed'));
+      const last = at(totals.lastAt);
+      return {
+        environment: name,
+        ...figures[i].figures,
+        percentilesApproximate: figures[i].approximate,
+        health: env?.health,
+        healthMessage: env?.healthMessage,
+        healthCheckedAt: env?.healthCheckedAt,
+        status: statusOf(figures[i].figures.successRate),
+        lastRunAt: totals.lastAt === undefined ? undefined : iso(totals.lastAt),
+        lastRunStatus: last?.status,
+        lastFailure,
+      };
+    });
   }
 }

@@ -109,7 +109,7 @@ export function factOf(
 export async function subscribeRunFacts(options: {
   events: EventsService;
   logger: LoggerService;
-  record: (fact: RunFact) => Promise<void>;
+  record: (fact: RunFact) => Promise<unknown>;
   runs?: RunLookup;
 }): Promise<void> {
   const { events, logger, record, runs } = options;

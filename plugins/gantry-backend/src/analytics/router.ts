@@ -66,6 +66,7 @@ export function createAnalyticsRouter(options: {
     const query = await scoped(req, environmentsSchema);
     res.json({
       window: query.window,
+      ...analytics.accuracy,
       items: await analytics.environments(query),
     });
   });
