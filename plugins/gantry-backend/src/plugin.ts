@@ -412,6 +412,7 @@ export const gantryPlugin = createBackendPlugin({
               tenancy,
               environments,
               runs: store,
+              scheduler,
             })
           ).router,
         );

@@ -1,6 +1,8 @@
 import { Knex } from 'knex';
 import { pageOf, toIsoTimestamp } from '../database/rows';
 import {
+  FinishedRun,
+  FinishedRunCursor,
   NewRun,
   NewStep,
   RunEvent,
@@ -10,6 +12,7 @@ import {
   RunStore,
   StepPatch,
   StepRecord,
+  TERMINAL_RUN_STATUSES,
 } from './types';
 
 const CLAIMABLE = ['pending', 'running'];
@@ -403,6 +406,53 @@ export class DatabaseRunStore implements RunStore {
       stepId: r.step_id ?? undefined,
       data: json(r.data, {}),
       createdAt: iso(r.created_at)!,
+    }));
+  }
+
+  async finishedSince(
+    after: FinishedRunCursor | undefined,
+    limit: number,
+    before?: string,
+  ): Promise<FinishedRun[]> {
+    const query = this.db('runs')
+      .whereIn('status', TERMINAL_RUN_STATUSES)
+      .whereNotNull('finished_at')
+      .orderBy([
+        { column: 'finished_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit)
+      .select(
+        'id',
+        'tenant',
+        'workflow_name',
+        'workflow_ref',
+        'status',
+        'error',
+        'started_at',
+        'finished_at',
+      );
+    if (after) {
+      const at = new Date(after.finishedAt);
+      query.where(q =>
+        q
+          .where('finished_at', '>', at)
+          .orWhere(same =>
+            same.where('finished_at', at).where('id', '>', after.id),
+          ),
+      );
+    }
+    if (before) query.where('finished_at', '<', new Date(before));
+    const rows = await query;
+    return rows.map(r => ({
+      id: r.id,
+      tenant: r.tenant,
+      workflowName: r.workflow_name,
+      workflowRef: r.workflow_ref ?? undefined,
+      status: r.status,
+      error: r.error ?? undefined,
+      startedAt: iso(r.started_at),
+      finishedAt: iso(r.finished_at)!,
     }));
   }
 }
