@@ -3,9 +3,10 @@
  * (needs scripts/n8n.sh install).
  *
  * Starts a real n8n (the test harness), uploads 100 workflows of 11 nodes
- * through the adapter's apply, then times readLive of all 100 (the read a
- * sync or drift check does) against a baseline measured in the same run: the
- * same pages fetched raw from n8n's public API, without normalising.
+ * through the adapter's apply (and applies them again, unchanged), then times
+ * readLive of all 100 (the read a sync or drift check does) against a
+ * baseline measured in the same run: the same pages fetched raw from n8n's
+ * public API, without normalising.
  */
 import { AdapterEnvironment } from '@internal/plugin-gantry-node';
 import { createN8nEnvironmentAdapter } from '../src/adapter';
@@ -91,6 +92,18 @@ async function main() {
     );
     const uploadMs = performance.now() - start;
 
+    // the same again: each workflow is looked up and found unchanged
+    start = performance.now();
+    await adapter.apply(
+      env,
+      definitions.map(definition => ({
+        name: JSON.parse(definition).name,
+        definition,
+        active: false,
+      })),
+    );
+    const unchangedMs = performance.now() - start;
+
     const raw: number[] = [];
     const live: number[] = [];
     for (let run = 0; run < RUNS; run++) {
@@ -119,6 +132,11 @@ async function main() {
     console.log(
       `apply: create ${WORKFLOWS} (one by one)       ${ms(uploadMs)}   ${(
         uploadMs / WORKFLOWS
+      ).toFixed(1)} ms per workflow`,
+    );
+    console.log(
+      `apply: the same again (unchanged)   ${ms(unchangedMs)}   ${(
+        unchangedMs / WORKFLOWS
       ).toFixed(1)} ms per workflow`,
     );
     console.log(
