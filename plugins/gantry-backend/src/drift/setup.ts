@@ -39,12 +39,21 @@ export async function setupDrift(options: {
   const { config, db, environments, scheduler, logger } = options;
   const driftConfig = config.getOptionalConfig('gantry.drift');
   const policies = new DriftPolicies(db);
-  // platform events go on the shared topic, where hooks and notifications read them
+  // platform events go on the shared topic, where hooks and notifications
+  // read them; an incident's change also tells open incident pages at once
   const publish = (
     type: string,
     tenant: string,
     payload: Record<string, unknown>,
-  ) =>
+  ) => {
+    if (type.startsWith('drift.incident.'))
+      options.signals
+        .publish({
+          recipients: { type: 'broadcast' },
+          channel: 'gantry:drift',
+          message: { incidentId: String(payload.incidentId) },
+        })
+        .catch(() => undefined);
     void options.events
       .publish({
         topic: GANTRY_EVENTS_TOPIC,
@@ -58,6 +67,7 @@ export async function setupDrift(options: {
         },
       })
       .catch(error => logger.warn(`could not publish ${type}: ${error}`));
+  };
   const drift = new DriftService({
     db,
     environments,

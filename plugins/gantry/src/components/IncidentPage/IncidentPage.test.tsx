@@ -1,7 +1,17 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { ResponseError } from '@backstage/errors';
 import { DriftApi, DriftIncident } from '../../api/DriftApi';
-import { incident, renderDrift } from '../__testUtils__/renderDrift';
+import {
+  fakeSignals,
+  incident,
+  renderDrift,
+} from '../__testUtils__/renderDrift';
 import { EnvironmentsRoutes } from '../EnvironmentsRoutes';
 
 jest.setTimeout(30_000);
@@ -182,5 +192,33 @@ describe('IncidentPage', () => {
     });
     await screen.findByText('Drift in production: deploy');
     expect(screen.queryByRole('button', { name: 'Acknowledge' })).toBeNull();
+  });
+
+  it('reloads when the backend signals a change of this incident', async () => {
+    const signals = fakeSignals();
+    let state: DriftIncident['state'] = 'ACKNOWLEDGED';
+    await renderDrift(<EnvironmentsRoutes />, {
+      api: { getIncident: async () => incident({ state }) },
+      at: AT,
+      signals: signals.api,
+    });
+    const chip = await screen.findByTestId('incident-state');
+    expect(chip).toHaveTextContent('acknowledged');
+    // an approver reconciled it from the inbox
+    state = 'RECONCILED';
+    await act(async () =>
+      signals.send('gantry:drift', { incidentId: 'inc_9' }),
+    );
+    expect(screen.getByTestId('incident-state')).toHaveTextContent(
+      'acknowledged',
+    );
+    await act(async () =>
+      signals.send('gantry:drift', { incidentId: 'inc_1' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('incident-state')).toHaveTextContent(
+        'reconciled',
+      ),
+    );
   });
 });

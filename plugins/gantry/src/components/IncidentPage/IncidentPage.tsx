@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   InfoCard,
   Link,
@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
+import { useSignal } from '@backstage/plugin-signals-react';
 import {
   gantryDriftManagePermission,
   INCIDENT_ACTIONS,
@@ -60,6 +61,14 @@ export function IncidentPage(props: { tenant?: string }) {
     setUpdated(undefined);
     return incident;
   }, [api, id, tenant]);
+  // an approval decided elsewhere, or the scheduler, changes the incident
+  // (retry changes with every load: reached through a ref, it wakes once per signal)
+  const { lastSignal } = useSignal<{ incidentId: string }>('gantry:drift');
+  const reload = useRef(state.retry);
+  reload.current = state.retry;
+  useEffect(() => {
+    if (lastSignal?.incidentId === id) reload.current();
+  }, [lastSignal, id]);
 
   if (state.loading && !state.value) return <Progress />;
   if (state.error) return <ResponseErrorPanel error={state.error} />;
