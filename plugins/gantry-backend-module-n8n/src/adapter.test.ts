@@ -284,6 +284,29 @@ describe('apply and readLive', () => {
     );
   });
 
+  it("takes settings that mean 'not set' (the editor's DEFAULT, no timeout)", async () => {
+    const definition = scheduleWorkflow('editor-export', {
+      settings: {
+        saveManualExecutions: 'DEFAULT',
+        timezone: 'DEFAULT',
+        executionTimeout: -1,
+        saveDataErrorExecution: 'all',
+      },
+    });
+    await adapter.apply(env, [
+      { name: 'editor-export', definition, active: false },
+    ]);
+    expect((await raw('editor-export')).settings).toEqual({
+      executionOrder: 'v1',
+      saveDataErrorExecution: 'all',
+      callerPolicy: 'workflowsFromSameOwner',
+      availableInMCP: false,
+    });
+    expect((await live('editor-export'))!.definition).toBe(
+      normaliseDefinition(definition),
+    );
+  });
+
   it('refuses to guess between two workflows of one name', async () => {
     const body = JSON.parse(scheduleWorkflow('twin'));
     await client.request('POST', '/workflows', { body });

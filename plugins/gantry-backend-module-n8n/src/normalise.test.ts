@@ -1,7 +1,10 @@
-import { credentialReferences, normaliseDefinition } from './normalise';
+import {
+  credentialReferences,
+  normaliseDefinition,
+  normaliseWorkflow,
+} from './normalise';
 import { stableStringify } from './stableJson';
 import { uploadBody } from './upload';
-import { normaliseWorkflow } from './normalise';
 
 /** A workflow as n8n's public API answers GET /workflows/{id}. */
 const fromN8n = {
@@ -83,6 +86,27 @@ describe('normalised definitions', () => {
     expect(text).toMatch(/^{\n {2}"connections": {\n/);
     expect(text.indexOf('"a": 2')).toBeLessThan(text.indexOf('"url"'));
     expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('leave out settings that mean "not set"', () => {
+    const unset = {
+      name: 'x',
+      settings: {
+        executionOrder: 'v1',
+        saveManualExecutions: 'DEFAULT',
+        timezone: 'DEFAULT',
+        executionTimeout: -1,
+        callerIds: '',
+        callerPolicy: 'workflowsFromSameOwner',
+        availableInMCP: false,
+        saveExecutionProgress: true,
+        executionTimeoutX: 5,
+      },
+    };
+    expect(normaliseWorkflow(unset).settings).toEqual({
+      executionOrder: 'v1',
+      saveExecutionProgress: true,
+    });
   });
 
   it('are stable: key order, node order and normalising twice change nothing', () => {

@@ -19,8 +19,8 @@ import { compareStrings, stableStringify } from './stableJson';
  * - node fields and settings the public API does not accept (the editor may
  *   store more), and the settings n8n's API fills in with their defaults on
  *   every write (`callerPolicy: workflowsFromSameOwner`, `availableInMCP:
- *   false`) or that mean "not set" (`timezone: DEFAULT`, an empty
- *   `errorWorkflow` or `callerIds`).
+ *   false`) or that mean "not set" (`DEFAULT`, an empty `errorWorkflow` or
+ *   `callerIds`, `executionTimeout: -1`).
  *
  * Kept: `name`, `nodes` (sorted by name; connections refer to nodes by name)
  * with their `webhookId` (n8n keeps it as uploaded, and form, chat and wait
@@ -77,13 +77,24 @@ export const SETTINGS_FIELDS = new Set([
   'availableInMCP',
 ]);
 
-/** Settings values that mean the same as the setting being absent. */
-const UNSET_SETTINGS: Record<string, unknown> = {
-  callerPolicy: 'workflowsFromSameOwner',
-  availableInMCP: false,
-  timezone: 'DEFAULT',
-  errorWorkflow: '',
-  callerIds: '',
+/**
+ * Settings values that mean the same as the setting being absent: the
+ * defaults n8n's public API fills in, n8n's editor's `DEFAULT` (n8n drops the
+ * key when it saves one), an empty error workflow or caller list, and no
+ * execution timeout (-1; n8n drops it when the instance's default is -1, as
+ * it is unless EXECUTIONS_TIMEOUT is set).
+ */
+const UNSET_SETTINGS: Record<string, unknown[]> = {
+  callerPolicy: ['workflowsFromSameOwner'],
+  availableInMCP: [false],
+  timezone: ['DEFAULT'],
+  saveDataErrorExecution: ['DEFAULT'],
+  saveDataSuccessExecution: ['DEFAULT'],
+  saveManualExecutions: ['DEFAULT'],
+  saveExecutionProgress: ['DEFAULT'],
+  errorWorkflow: [''],
+  callerIds: [''],
+  executionTimeout: [-1],
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -152,7 +163,7 @@ export function normaliseWorkflow(
       if (!SETTINGS_FIELDS.has(key) || value === undefined || value === null) {
         continue;
       }
-      if (key in UNSET_SETTINGS && UNSET_SETTINGS[key] === value) continue;
+      if (UNSET_SETTINGS[key]?.includes(value)) continue;
       settings[key] = value;
     }
   }
