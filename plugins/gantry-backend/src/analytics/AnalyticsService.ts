@@ -157,10 +157,10 @@ export class AnalyticsService {
   async summary(q: AnalyticsQuery): Promise<SummaryResponse> {
     const { current, previous } = this.scopes(q);
     const { bucketMs } = WINDOWS[q.window];
-    const [nowTotals, beforeTotals, byWorkflow] = await Promise.all([
+    const [nowTotals, beforeTotals, failingWorkflows] = await Promise.all([
       this.store.totals(current),
       this.store.totals(previous),
-      this.store.totalsBy(current, 'workflow'),
+      this.store.failingWorkflows(current),
     ]);
     const options = { exactLimit: this.exactLimit };
     const [[now], [before], lastFailure, buckets] = await Promise.all([
@@ -171,7 +171,6 @@ export class AnalyticsService {
       this.store.series(current, bucketMs, nowTotals.runs > this.exactLimit),
     ]);
     const deltas = deltasOf(now.figures, before.figures);
-    const failingWorkflows = byWorkflow.filter(w => w.failed > 0).length;
     const byBucket = new Map(buckets.map(b => [b.bucket, b]));
     const count = Math.ceil((current.to - current.from) / bucketMs);
     return {

@@ -622,6 +622,19 @@ export class AnalyticsStore {
     return [...groups.values()];
   }
 
+  /** How many workflows failed at least once in the scope. */
+  async failingWorkflows(scope: Scope): Promise<number> {
+    const rows = await this.parts(scope, {
+      facts: r =>
+        this.facts(scope, r).where('status', 'failed').distinct('workflow'),
+      rollups: (grain, r) =>
+        this.rollups(scope, grain, r, 'workflow')
+          .where('failed', '>', 0)
+          .distinct('workflow'),
+    });
+    return new Set(rows.map(r => r.workflow)).size;
+  }
+
   /** Narrows facts or rollups to some groups of a dimension. */
   private onlyGroups(
     query: Knex.QueryBuilder,
