@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { RequestHandler } from 'express';
 import { z } from 'zod';
 
 /** Parses a body or query with zod; a failure is a 400 that says why. */
@@ -26,4 +27,15 @@ export const pageQuery = {
 /** The optional `?tenant=` every tenant-scoped route accepts. */
 export const tenantQuery = {
   tenant: z.string().min(1).max(200).optional(),
+};
+
+/**
+ * Refuses a NUL character anywhere in the URL (path or query, `%00`):
+ * PostgreSQL can neither store nor compare one, so it would reach the
+ * database as a 500 instead of a 400.
+ */
+export const refuseNulInUrl: RequestHandler = (req, _res, next) => {
+  if (/%00/.test(req.originalUrl))
+    next(new InputError('the request URL contains a NUL character (%00)'));
+  else next();
 };

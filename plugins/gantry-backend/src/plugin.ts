@@ -35,6 +35,7 @@ import { applyMigrations } from './database/migrations';
 import { WorkflowEngine } from './engine/WorkflowEngine';
 import { createBuiltinExecutors } from './executors';
 import { createHealthRouter } from './health/router';
+import { refuseNulInUrl } from './http';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { createProvidersRouter } from './providers/router';
 import { DeploymentService } from './deployments/DeploymentService';
@@ -282,6 +283,7 @@ export const gantryPlugin = createBackendPlugin({
         });
 
         httpRouter.use(requestIdMiddleware);
+        httpRouter.use(refuseNulInUrl);
         httpRouter.use(webhookBodies);
         httpRouter.use(createHealthRouter({ knex }));
         httpRouter.use(createTenancyRouter({ tenancy }));

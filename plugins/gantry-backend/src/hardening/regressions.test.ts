@@ -80,6 +80,21 @@ describe(`refusals found by fuzzing, on ${database.id}`, () => {
     expect(res.json.error.message).toBe('the spec is nested too deeply');
   });
 
+  it.each([
+    '/environments/dev?tenant=%00',
+    '/environments/%00/snapshots',
+    '/runs/%00/cancel',
+  ])(
+    'a NUL character in the URL is a 400 before it reaches the database (PostgreSQL answered 500): POST %s',
+    async route => {
+      const res = await backend.call('POST', route, { body: {} });
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toBe(
+        'the request URL contains a NUL character (%00)',
+      );
+    },
+  );
+
   it('so is a workflow', async () => {
     const res = await backend.call('POST', '/runs', {
       user: 'carl',
