@@ -386,11 +386,12 @@ export class WorkflowEngine {
     const redactor = new Redactor();
     const running = new Map<string, Running>();
     let leaseLost = false;
+    let released = false;
     const heartbeat = setInterval(() => {
       store
         .heartbeat(run.id, this.workerId, this.leaseMs)
         .then(held => {
-          if (held || leaseLost) return;
+          if (held || leaseLost || released) return;
           // another worker holds the run now: stop our steps, write nothing more
           leaseLost = true;
           this.options.logger.warn(
@@ -632,6 +633,7 @@ export class WorkflowEngine {
       running.forEach(r => r.controller.abort(new Error(STOPPING)));
       await Promise.allSettled([...running.values()].map(r => r.promise));
       // conditional on our claim: nothing happens when the lease was lost
+      released = true; // a heartbeat still under way may find the run released
       await store.releaseRun(run.id, this.workerId);
     }
   }

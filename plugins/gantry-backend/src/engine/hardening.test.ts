@@ -143,9 +143,9 @@ describe.each(databases.eachSupportedId())('engine hardening on %s', id => {
 
 describe('a SIGKILLed engine process', () => {
   it('leaves no step process running', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-reaper-'));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-watcher-'));
     const db = await freshDatabase(dir);
-    const marker = `reaper-test-${process.pid}-${Date.now()}`;
+    const marker = `watcher-test-${process.pid}-${Date.now()}`;
     const worker = new Worker(
       'doomed',
       { GANTRY_TEST_DB: db.target, WORKSPACE_ROOT: dir },

@@ -6,7 +6,7 @@ import {
   GantryStepContext,
   StepFailedError,
 } from '@internal/plugin-gantry-node';
-import { killGroupOnExit } from './reaper';
+import type { Socket } from 'node:net';
 
 /** Caps that keep one chatty step from filling the database. */
 export const PROCESS_LIMITS = {
@@ -71,8 +71,19 @@ export async function requireTool(
 }
 
 /**
+ * Started first in every step's process group: a watcher subshell that holds
+ * fd 3, one end of a pipe whose other end only this backend process has.
+ * When the backend dies — SIGKILL, OOM kill, a crash, no cleanup of its own —
+ * the read ends and the watcher ends the group (SIGTERM, SIGKILL a second
+ * later), so no step goes on working while another replica runs it again.
+ * The group then becomes the program itself (exec, without fd 3).
+ */
+const WATCHED_GROUP = `(trap '' TERM; read _ <&3; kill -TERM 0; sleep 1; kill -KILL 0) </dev/null >/dev/null 2>&1 & exec "$@" 3<&-`;
+
+/**
  * Runs a process in its own process group, streaming its output as log
- * lines; a timeout or cancel (ctx.signal) kills the whole group.
+ * lines; a timeout or cancel (ctx.signal) kills the whole group, and so does
+ * the death of this backend process.
  */
 export async function runProcess(
   ctx: GantryStepContext<any>,
@@ -80,16 +91,24 @@ export async function runProcess(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
 ): Promise<ProcessResult> {
-  const child = spawn(file, args, {
-    cwd: options.cwd ?? ctx.workspace,
-    detached: true,
-    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    env: options.env ?? baseEnv(ctx),
-  });
+  const child = spawn(
+    '/bin/sh',
+    ['-c', WATCHED_GROUP, 'gantry-step', file, ...args],
+    {
+      cwd: options.cwd ?? ctx.workspace,
+      detached: true,
+      stdio: [
+        options.stdin === undefined ? 'ignore' : 'pipe',
+        'pipe',
+        'pipe',
+        'pipe', // fd 3: the watcher's lifeline
+      ],
+      env: options.env ?? baseEnv(ctx),
+    },
+  );
+  const lifeline = child.stdio[3] as Socket | null;
+  lifeline?.on('error', () => undefined);
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
-  // killed with the backend should it die before the step ends
-  const forget =
-    child.pid === undefined ? () => undefined : killGroupOnExit(child.pid);
 
   let killTimer: NodeJS.Timeout | undefined;
   const killGroup = () => {
@@ -138,7 +157,8 @@ export async function runProcess(
     signal: NodeJS.Signals | null;
   }>((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal }));
+    // 'exit', not 'close': the watcher keeps the lifeline open until the group is killed
+    child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   try {
     const [{ code, signal }] = await Promise.all([
@@ -158,7 +178,7 @@ export async function runProcess(
         // no such group: all gone
       }
     }
-    forget();
+    lifeline?.destroy();
   }
 }
 

@@ -143,6 +143,13 @@ const WORKER = resolvePackagePath(
   'src/reliability/worker.ts',
 );
 
+const workers = new Set<ChildProcess>();
+// an interrupted suite takes its engine processes with it
+process.on('exit', () => workers.forEach(child => child.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => process.exit(130));
+}
+
 /** One engine replica in a child process. */
 export class Worker {
   child?: ChildProcess;
@@ -174,6 +181,8 @@ export class Worker {
       },
     );
     this.child = child;
+    workers.add(child);
+    child.once('exit', () => workers.delete(child));
     const log = createWriteStream(this.logFile, { flags: 'a' });
     child.stderr!.pipe(log);
     this.exited = new Promise(resolve => child.once('exit', () => resolve()));
@@ -480,7 +489,7 @@ export function orphans(marker: string, liveWorkers: number[]): ProcessInfo[] {
   });
 }
 
-/** Waits up to `ms` for the orphans to go (the reaper kills them); returns those left. */
+/** Waits up to `ms` for the orphans to go (their watcher kills them); returns those left. */
 export async function orphansAfter(
   marker: string,
   liveWorkers: () => number[],
