@@ -101,6 +101,31 @@ export function as(user: string): string {
   return mockCredentials.user.header(`user:default/${user}`);
 }
 
+/**
+ * Calls Gantry's API as a demo user: `apiAs(() => server, 'ada').get('/runs')`
+ * (the server is looked up per call, so a describe block can make the
+ * client before beforeAll starts the backend).
+ */
+export function apiAs(server: () => any, user: string) {
+  const authorization = as(user);
+  return {
+    get: (route: string) =>
+      request(server())
+        .get(`/api/gantry${route}`)
+        .set('authorization', authorization),
+    post: (route: string, body?: object) =>
+      request(server())
+        .post(`/api/gantry${route}`)
+        .set('authorization', authorization)
+        .send(body ?? {}),
+    put: (route: string, body: object) =>
+      request(server())
+        .put(`/api/gantry${route}`)
+        .set('authorization', authorization)
+        .send(body),
+  };
+}
+
 /** Polls a GET route as `user` until `done` holds for its body. */
 export async function waitFor(
   server: any,

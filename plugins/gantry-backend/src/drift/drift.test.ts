@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import { testDatabases } from '../engine/__testUtils__/testEngine';
-import { as, startGantryBackend } from '../__testUtils__/gantryTestBackend';
+import { apiAs, startGantryBackend } from '../__testUtils__/gantryTestBackend';
 import { gitRepo } from '../__testUtils__/gitRepo';
 import { directoryAdapterModule } from './__testUtils__/directoryAdapter';
 
@@ -32,20 +31,7 @@ describe.each(databases.eachSupportedId())(
     let scheduler: any;
     let platform: string;
     let staging: string;
-    const api = (user: string) => ({
-      get: (p: string) =>
-        request(server).get(`/api/gantry${p}`).set('authorization', as(user)),
-      post: (p: string, body?: object) =>
-        request(server)
-          .post(`/api/gantry${p}`)
-          .set('authorization', as(user))
-          .send(body ?? {}),
-      put: (p: string, body: object) =>
-        request(server)
-          .put(`/api/gantry${p}`)
-          .set('authorization', as(user))
-          .send(body),
-    });
+    const api = (user: string) => apiAs(() => server, user);
     const ada = api('ada');
     const file = (name: string) => path.join(platform, `${name}.yaml`);
 

@@ -4,9 +4,8 @@ import {
   startN8n,
   StartedN8n,
 } from '@internal/plugin-gantry-backend-module-n8n/testUtils';
-import request from 'supertest';
 import { testDatabases } from '../engine/__testUtils__/testEngine';
-import { as, startGantryBackend } from '../__testUtils__/gantryTestBackend';
+import { apiAs, startGantryBackend } from '../__testUtils__/gantryTestBackend';
 
 jest.setTimeout(600_000);
 const databases = testDatabases();
@@ -54,20 +53,7 @@ describe.each(databases.eachSupportedId())(
     let server: any;
     let staging: StartedN8n;
     let production: StartedN8n;
-    const api = (user: string) => ({
-      get: (p: string) =>
-        request(server).get(`/api/gantry${p}`).set('authorization', as(user)),
-      post: (p: string, body?: object) =>
-        request(server)
-          .post(`/api/gantry${p}`)
-          .set('authorization', as(user))
-          .send(body ?? {}),
-      put: (p: string, body: object) =>
-        request(server)
-          .put(`/api/gantry${p}`)
-          .set('authorization', as(user))
-          .send(body),
-    });
+    const api = (user: string) => apiAs(() => server, user);
     const ada = api('ada');
     const finished = async (jobId: string) => {
       for (let i = 0; i < 1200; i++) {

@@ -5,7 +5,4 @@
  *
  * @packageDocumentation
  */
-export {
-  directoryAdapter,
-  directoryAdapterModule,
-} from './drift/__testUtils__/directoryAdapter';
+export { directoryAdapter, directoryAdapterModule } from './directoryAdapter';
