@@ -399,9 +399,7 @@ export class EnvironmentService {
   }
 
   /** The environment's adapter and the environment as the adapter sees it. */
-  async connect(
-    env: Environment,
-  ): Promise<{
+  async connect(env: Environment): Promise<{
     adapter: GantryEnvironmentAdapter;
     target: AdapterEnvironment;
   }> {
