@@ -255,9 +255,12 @@ describe.each(targets)('durability on %s', (_name, makeDb) => {
           `  - id: ${id}\n    type: shell\n    command: echo "$GANTRY_RUN_ID $GANTRY_STEP_ID $GANTRY_ATTEMPT" >> ${marks}`,
       ),
     ].join('\n');
+    // healthy replicas under CI load: a 5 s lease (production's is 15 s) so
+    // a busy machine's slow heartbeat is not taken for a dead replica
+    const healthy = { MAX_RUNS: '16', LEASE_MS: '5000' };
     const workers = await Promise.all([
-      startWorker(db, 'replica-1', { MAX_RUNS: '16' }),
-      startWorker(db, 'replica-2', { MAX_RUNS: '16' }),
+      startWorker(db, 'replica-1', healthy),
+      startWorker(db, 'replica-2', healthy),
     ]);
     try {
       const runs = [];
