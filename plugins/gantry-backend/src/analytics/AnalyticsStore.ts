@@ -147,6 +147,15 @@ function dimsOf(scope: Scope, by?: Dimension) {
   return (workflow ? 1 : 0) + (environment ? 2 : 0);
 }
 
+/** The rollup keys of some facts, each once. */
+function uniqueKeys<K>(facts: FactRow[], keysOf: (fact: FactRow) => K[]): K[] {
+  const keys = new Map<string, K>();
+  for (const fact of facts) {
+    for (const key of keysOf(fact)) keys.set(JSON.stringify(key), key);
+  }
+  return [...keys.values()];
+}
+
 /**
  * Analytics' own tables: the facts (one narrow row per finished run), the
  * error groups, and rollups of the facts per hour and day, maintained with
@@ -358,16 +367,7 @@ export class AnalyticsStore {
    * maximum and last times cannot be taken back by subtraction).
    */
   private async recomputeRollups(tx: Knex.Transaction, facts: FactRow[]) {
-    const keys = new Map<
-      string,
-      ReturnType<AnalyticsStore['rollupKeysOf']>[0]
-    >();
-    for (const f of facts) {
-      for (const key of this.rollupKeysOf(f)) {
-        keys.set(JSON.stringify(key), key);
-      }
-    }
-    for (const key of keys.values()) {
+    for (const key of uniqueKeys(facts, f => this.rollupKeysOf(f))) {
       const size = key.grain === 'h' ? HOUR_MS : DAY_MS;
       const query = tx(TABLE)
         .where('tenant', key.tenant)
@@ -414,16 +414,7 @@ export class AnalyticsStore {
         histogram: encodeHistogram(histogram),
       });
     }
-    const errorKeys = new Map<
-      string,
-      ReturnType<AnalyticsStore['errorKeysOf']>[0]
-    >();
-    for (const f of facts) {
-      for (const key of this.errorKeysOf(f)) {
-        errorKeys.set(JSON.stringify(key), key);
-      }
-    }
-    for (const key of errorKeys.values()) {
+    for (const key of uniqueKeys(facts, f => this.errorKeysOf(f))) {
       const size = key.grain === 'h' ? HOUR_MS : DAY_MS;
       const query = tx(TABLE)
         .where({
