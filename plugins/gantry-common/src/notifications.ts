@@ -135,12 +135,13 @@ export const EVENT_CATALOGUE: EventCatalogueEntry[] = [
   {
     type: 'drift.detected',
     description: 'An environment differs from what Gantry deployed',
-    fields: ['environment', 'workflow'],
+    fields: ['environment', 'workflows'],
   },
   {
     type: 'drift.resolved',
-    description: 'A drift was reverted or accepted',
-    fields: ['environment', 'workflow'],
+    description:
+      'A drift incident was reconciled (promoted, reverted, replaced or accepted)',
+    fields: ['environment', 'workflows', 'resolution'],
   },
   {
     type: 'drift.incident.created',

@@ -192,7 +192,8 @@ export class DriftService {
       this.deps.publish?.('drift.detected', env.tenant, {
         checkId: id,
         environment: env.name,
-        workflows: drifted.map(d => ({ name: d.name, kind: d.kind })),
+        workflows: drifted.map(d => d.name),
+        kinds: Object.fromEntries(drifted.map(d => [d.name, d.kind])),
       });
       if (policy.autoCreateIncidents && env.driftMode !== 'auto_revert') {
         const incident = await this.incidents.record(env, check, policy);

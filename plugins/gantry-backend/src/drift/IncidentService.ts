@@ -393,11 +393,21 @@ export class IncidentService {
     const after = (await this.get(incident.tenant, incident.id))!;
     this.deps.publish?.('drift.incident.updated', incident.tenant, {
       incidentId: incident.id,
+      environment: incident.environmentName,
       action,
       from: incident.state,
       to,
+      status: to,
       resolution: params.resolution,
     });
+    if (action === 'reconcile') {
+      this.deps.publish?.('drift.resolved', incident.tenant, {
+        incidentId: incident.id,
+        environment: incident.environmentName,
+        workflows: incident.affectedWorkflows,
+        resolution: params.resolution,
+      });
+    }
     return after;
   }
 
@@ -491,6 +501,10 @@ export class IncidentService {
           });
         this.deps.publish?.('drift.incident.expired', row.tenant, {
           incidentId: row.id,
+          environment: await this.deps.environmentName(
+            row.tenant,
+            row.environment_id,
+          ),
           owner: row.owner,
         });
         expired++;
@@ -504,6 +518,10 @@ export class IncidentService {
           .update({ sla_warned_at: now });
         this.deps.publish?.('drift.incident.expiring', row.tenant, {
           incidentId: row.id,
+          environment: await this.deps.environmentName(
+            row.tenant,
+            row.environment_id,
+          ),
           owner: row.owner,
           expiresAt: new Date(expiresAt).toISOString(),
         });

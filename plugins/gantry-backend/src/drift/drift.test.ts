@@ -131,6 +131,41 @@ describe.each(databases.eachSupportedId())(
         Date.parse(incident.expiresAt) - Date.parse(incident.detectedAt);
       expect(Math.round(ttl / 3_600_000)).toBe(48);
 
+      // hooks and notification rules see it as platform events, with the
+      // fields the event catalogue names
+      let events: any[] = [];
+      for (let i = 0; i < 100 && events.length < 2; i++) {
+        events = await knex('platform_events')
+          .whereIn('type', ['drift.detected', 'drift.incident.created'])
+          .orderBy('type');
+        await new Promise(r => setTimeout(r, 20));
+      }
+      expect(
+        events.map((e: any) => ({
+          type: e.type,
+          tenant: e.tenant,
+          payload: JSON.parse(e.payload),
+        })),
+      ).toEqual([
+        {
+          type: 'drift.detected',
+          tenant: 'group:default/acme',
+          payload: expect.objectContaining({
+            environment: 'prod',
+            workflows: ['billing-sync'],
+          }),
+        },
+        {
+          type: 'drift.incident.created',
+          tenant: 'group:default/acme',
+          payload: expect.objectContaining({
+            environment: 'prod',
+            severity: 'high',
+            incidentId: check.body.incidentId,
+          }),
+        },
+      ]);
+
       // the history keeps every check, the sync's own included
       const history = (await ada.get('/environments/prod/drift/checks')).body;
       expect(history.items.map((c: any) => `${c.trigger}:${c.status}`)).toEqual(

@@ -99,11 +99,20 @@ export async function setupDrift(options: {
         })
         .catch(() => undefined);
       if (job.finishedAt)
-        publish(
-          job.status === 'succeeded' ? 'sync.completed' : 'sync.failed',
-          job.tenant,
-          { jobId: job.id, environmentId: job.environmentId, error: job.error },
-        );
+        environments
+          .get(job.tenant, job.environmentId)
+          .then(env =>
+            publish(
+              job.status === 'succeeded' ? 'sync.completed' : 'sync.failed',
+              job.tenant,
+              {
+                jobId: job.id,
+                environment: env?.name ?? job.environmentId,
+                error: job.error,
+              },
+            ),
+          )
+          .catch(() => undefined);
     },
     afterWorkflows: async (env, actor) => {
       await drift.check(env, 'sync', actor);
